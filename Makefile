@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+TRAIN_INPUTS := config.yml domain.yml $(shell find data content -type f -name '*.yml') bot/rasa_files.py
+MODEL := models/current.tar.gz
+
+.PHONY: run test install build validate train lint-content nlu-eval stories live clean
+
+## make run: install if needed, train if needed, start the action server and Rasa.
+run: install $(MODEL)
+	bash scripts/run.sh
+
+## make test: install if needed, then the whole suite.
+test: install
+	bash scripts/test.sh
+
+install: $(VENV)/.lock-sha
+$(VENV)/.lock-sha: requirements/lock.txt scripts/install.sh
+	bash scripts/install.sh
+
+build: install
+	$(PY) -m bot.rasa_files
+
+validate: build
+	$(RASA) data validate --domain build/domain --data data build/data --config config.yml --fail-on-warnings
+
+train: $(MODEL)
+$(MODEL): $(TRAIN_INPUTS) | install
+	$(MAKE) validate
+	$(RASA) train --domain build/domain --data data build/data --config config.yml \
+	  --out models --fixed-model-name current --quiet
+
+lint-content: install
+	$(PY) -m bot.lint
+
+## The held-out NLU evaluation (prints accuracy per intent and overall).
+nlu-eval: $(MODEL)
+	$(PY) scripts/nlu_eval.py
+
+## Conversation tests: story walks through the trained model.
+stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --out build/results/stories --fail-on-prediction-errors
+
+clean:
+	rm -rf build models .rasa var

@@ -1,0 +1,54 @@
+"""What every action shares: the channel she is on, sending items, failing kindly."""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content import default_content
+from bot.render import Channel, Message, Renderer
+
+logger = logging.getLogger(__name__)
+
+_renderer: Renderer | None = None
+
+
+def renderer() -> Renderer:
+    global _renderer
+    if _renderer is None:
+        _renderer = Renderer(default_content())
+    return _renderer
+
+
+def channel_of(tracker: Tracker) -> Channel:
+    return Channel.SMS if tracker.get_latest_input_channel() == "sms" else Channel.WEB
+
+
+def send(dispatcher: CollectingDispatcher, message: Message) -> None:
+    dispatcher.utter_message(**message.as_dict())
+
+
+def send_item(dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main") -> None:
+    send(dispatcher, renderer().message(content_id, channel_of(tracker), part))
+
+
+def fails_kindly(run):
+    """Wrap an action's run(): on any error, say sorry with the menu and crisis line.
+
+    Rasa sends nothing at all when an action raises, so the error must be caught here.
+    """
+
+    @functools.wraps(run)
+    async def wrapper(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except Exception:
+            logger.exception("action %s failed", self.name())  # no user text in logs
+            dispatcher.messages.clear()
+            send_item(dispatcher, tracker, "meta/error")
+            return []
+
+    return wrapper

@@ -1,0 +1,1 @@
+"""The project's Rasa channels. Unlike the rest of bot/, these import Rasa."""

@@ -1,0 +1,102 @@
+"""REST channel that puts each message's content id in the same JSON object as its text.
+
+Rasa's stock REST channel sends custom JSON as a separate message, splits text at
+blank lines, and logs what the person typed when something fails. This one sends
+one object per content item, never logs message text, and never answers with
+silence: if nothing was said (an action failed, the action server is down), it
+adds the `meta/error` item.
+"""
+from __future__ import annotations
+
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.channels.forget import forget_conversation
+from bot.content import default_content
+from bot.render import Channel, Renderer
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000  # longer messages are cut: no question needs more, and NLU slows down
+FORGET_ME = "meta/forget-me"
+
+
+def content_metadata(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The content id (and part) a message was sent with, from an action or the domain."""
+    metadata = kwargs.get("metadata") or {}
+    return {key: metadata[key] for key in ("content_id", "part") if metadata.get(key)}
+
+
+class ContentCollectingOutputChannel(CollectingOutputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._persist_message({**self._message(recipient_id, text=text), **content_metadata(kwargs)})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        message = self._message(recipient_id, text=text, buttons=buttons)
+        await self._persist_message({**message, **content_metadata(kwargs)})
+
+
+def fallback_messages(recipient_id: str, content_id: str) -> list[dict[str, Any]]:
+    message = Renderer(default_content()).message(content_id, Channel.WEB).as_dict()
+    metadata = message.pop("metadata")
+    return [{"recipient_id": recipient_id, **message, "content_id": metadata["content_id"]}]
+
+
+class ContentRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("content_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> response.HTTPResponse:
+            try:
+                body = request.json
+            except Exception:  # malformed JSON
+                body = None
+            if not isinstance(body, dict) or not isinstance(body.get("sender", ""), str):
+                return response.json({"error": "send JSON like {\"sender\": \"id\", \"message\": \"text\"}"}, status=400)
+            sender_id = body.get("sender") or "default"
+            text = body.get("message")
+            if not isinstance(text, str) or not text.strip():
+                # Nothing to understand: say so kindly, without bothering the model.
+                return response.json(fallback_messages(sender_id, "meta/fallback"))
+            collector = ContentCollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text[:MAX_MESSAGE_CHARS],
+                        collector,
+                        sender_id,
+                        input_channel=body.get("input_channel") or self.name(),
+                        metadata=self.get_metadata(request),
+                    )
+                )
+            except CancelledError:
+                logger.error("rest: message handling timed out")
+            except Exception:
+                logger.exception("rest: message handling failed")  # never the text itself
+            messages = collector.messages or fallback_messages(sender_id, "meta/error")
+            if any(m.get("content_id") == FORGET_ME for m in messages):
+                forget_conversation(request.app.ctx.agent.tracker_store, sender_id)
+            return response.json(messages)
+
+        return webhook

@@ -1,0 +1,86 @@
+"""Generate the parts of the Rasa project that follow from content/.
+
+Run as `python -m bot.rasa_files` (make does it before validating or training).
+Writes build/domain/ (domain.yml plus one intent per item and static responses for
+the items that must work without the action server) and build/data/answers.yml (one
+rule per item). Generated, so adding an item never means editing three files.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.content import Content, load
+from bot.render import Channel, Renderer
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+
+# Items with no intent of their own: said by the bot when it is unsure or when
+# something fails, never asked for.
+NOT_ASKED = {"meta/fallback", "meta/error"}
+# Items sent as static responses from the Rasa server itself, so they are said even
+# when the action server is down.
+STATIC_GROUPS = ("safety/",)
+STATIC_ITEMS = {"meta/fallback"}
+# Items answered by their own action rather than action_answer.
+OWN_ACTION = {"meta/forget-me": "action_forget_me"}
+
+
+def is_static(content_id: str) -> bool:
+    return content_id in STATIC_ITEMS or content_id.startswith(STATIC_GROUPS)
+
+
+def response_name(content_id: str) -> str:
+    return "utter_" + content_id.replace("/", "_").replace("-", "_")
+
+
+def _response(renderer: Renderer, content_id: str) -> list[dict]:
+    variations = []
+    for channel, extra in ((Channel.WEB, {}), (Channel.SMS, {"channel": "sms"})):
+        message = renderer.message(content_id, channel).as_dict()
+        variations.append({**message, **extra})
+    return variations
+
+
+def domain_part(content: Content) -> dict:
+    renderer = Renderer(content)
+    asked = [item for item in content.items.values() if item.id not in NOT_ASKED]
+    return {
+        "version": "3.1",
+        "intents": [item.intent for item in asked],
+        "responses": {
+            response_name(cid): _response(renderer, cid) for cid in sorted(content.items) if is_static(cid)
+        },
+    }
+
+
+def rules(content: Content) -> dict:
+    steps = []
+    for item in content.items.values():
+        if item.id in NOT_ASKED:
+            continue
+        action = response_name(item.id) if is_static(item.id) else OWN_ACTION.get(item.id, "action_answer")
+        steps.append({"rule": f"answer {item.id}", "steps": [{"intent": item.intent}, {"action": action}]})
+    return {"version": "3.1", "rules": steps}
+
+
+def write(build: Path = BUILD) -> None:
+    content = load()
+    domain_dir = build / "domain"
+    if domain_dir.exists():
+        shutil.rmtree(domain_dir)
+    domain_dir.mkdir(parents=True)
+    (build / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "domain.yml", domain_dir / "domain.yml")
+    header = "# Generated from content/ by `python -m bot.rasa_files`. Do not edit.\n"
+    dump = lambda data: header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    (domain_dir / "content.yml").write_text(dump(domain_part(content)), encoding="utf-8")
+    (build / "data" / "answers.yml").write_text(dump(rules(content)), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]) if len(sys.argv) > 1 else BUILD)

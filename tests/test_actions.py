@@ -1,0 +1,117 @@
+"""Actions send the right items (by content id) and keep her place in the process."""
+from __future__ import annotations
+
+import pytest
+
+from actions.answer import ActionAnswer, ActionNavMore
+from actions.navigation import ActionNavBack, ActionNavNext, ActionNavRightsHere
+from actions.privacy import ActionForgetMe
+from tests.helpers import ids, make_tracker, run_action
+
+
+def test_a_stage_question_answers_with_that_stage_and_remembers_it():
+    messages, slots = run_action(ActionAnswer(), make_tracker("stage_icpc"))
+    assert ids(messages) == ["stage/icpc"]
+    assert slots["stage"] == "stage/icpc"
+    assert slots["stage_history"] == ["stage/icpc"]
+    assert slots["last_item"] == "stage/icpc"
+
+
+def test_every_asked_item_can_be_answered(content):
+    from bot.rasa_files import NOT_ASKED
+
+    for item in content.items.values():
+        if item.id in NOT_ASKED:
+            continue
+        messages, _ = run_action(ActionAnswer(), make_tracker(item.intent))
+        assert ids(messages) == [item.id]
+
+
+def test_a_non_stage_answer_keeps_her_stage():
+    messages, slots = run_action(ActionAnswer(), make_tracker("rights_legal_aid", {"stage": "stage/icpc"}))
+    assert ids(messages) == ["rights/legal-aid"]
+    assert "stage" not in slots and slots["last_item"] == "rights/legal-aid"
+
+
+def test_sms_gets_the_short_form(renderer):
+    messages, _ = run_action(ActionAnswer(), make_tracker("stage_icpc", channel="sms"))
+    assert messages[0]["text"] == renderer.message("stage/icpc", channel=renderer_channel("sms")).text
+
+
+def renderer_channel(name):
+    from bot.render import Channel
+
+    return Channel(name)
+
+
+def test_what_happens_next_follows_the_stage(content):
+    expected = content.item("stage/icpc").next[0]
+    messages, slots = run_action(ActionNavNext(), make_tracker("nav_next", {"stage": "stage/icpc", "stage_history": ["stage/icpc"]}))
+    assert ids(messages) == [expected]
+    assert slots["stage"] == expected and slots["stage_history"] == ["stage/icpc", expected]
+
+
+def test_what_happens_next_without_a_stage_offers_the_menu():
+    messages, _ = run_action(ActionNavNext(), make_tracker("nav_next"))
+    assert ids(messages) == ["meta/what-can-you-do"]
+
+
+def test_go_back_returns_to_where_she_was():
+    history = ["stage/section-47", "stage/icpc", "stage/cp-plan"]
+    messages, slots = run_action(ActionNavBack(), make_tracker("nav_back", {"stage": "stage/cp-plan", "stage_history": history}))
+    assert ids(messages) == ["stage/icpc"]
+    assert slots["stage"] == "stage/icpc" and slots["stage_history"] == history[:2]
+
+
+def test_go_back_from_a_first_visit_goes_to_the_stage_before(content):
+    messages, slots = run_action(ActionNavBack(), make_tracker("nav_back", {"stage": "stage/cp-plan", "stage_history": ["stage/cp-plan"]}))
+    assert ids(messages) == [content.previous_stage("stage/cp-plan")]
+    assert "stage/cp-plan" in content.item(ids(messages)[0]).next
+
+
+def test_go_back_with_nowhere_to_go_offers_the_menu():
+    messages, _ = run_action(ActionNavBack(), make_tracker("nav_back"))
+    assert ids(messages) == ["meta/what-can-you-do"]
+
+
+def test_rights_here_gives_the_rights_part_of_her_stage():
+    messages, _ = run_action(ActionNavRightsHere(), make_tracker("nav_rights_here", {"stage": "stage/section-20"}))
+    assert ids(messages) == ["stage/section-20"]
+    assert messages[0]["metadata"]["part"] == "rights"
+
+
+def test_rights_here_without_a_stage_gives_the_overview():
+    messages, _ = run_action(ActionNavRightsHere(), make_tracker("nav_rights_here"))
+    assert ids(messages) == ["rights/overview"]
+
+
+def test_tell_me_more_gives_the_detail_of_the_last_item():
+    messages, _ = run_action(ActionNavMore(), make_tracker("nav_more", {"last_item": "stage/icpc"}))
+    assert ids(messages) == ["stage/icpc"] and messages[0]["metadata"]["part"] == "more"
+
+
+def test_forget_me_confirms_and_clears_slots():
+    tracker = make_tracker("meta_forget_me", {"stage": "stage/icpc"})
+    dispatcher_messages, _ = run_action(ActionForgetMe(), tracker)
+    assert ids(dispatcher_messages) == ["meta/forget-me"]
+
+
+@pytest.mark.parametrize("action", [ActionAnswer(), ActionNavNext(), ActionNavBack(), ActionNavRightsHere(), ActionNavMore()])
+def test_an_action_that_breaks_still_says_something_kind(monkeypatch, action):
+    import actions.answer
+    import actions.navigation
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(actions.answer, "show", broken)
+    monkeypatch.setattr(actions.navigation, "show", broken)
+    monkeypatch.setattr(actions.answer, "renderer", broken)
+    monkeypatch.setattr(actions.navigation, "renderer", broken)
+    messages, _ = run_action(action, make_tracker("stage_icpc", {"stage": "stage/icpc", "last_item": "stage/icpc"}))
+    assert ids(messages) == ["meta/error"]
+
+
+def test_unknown_intent_gets_the_fallback():
+    messages, _ = run_action(ActionAnswer(), make_tracker("no_such_intent"))
+    assert ids(messages) == ["meta/fallback"]
