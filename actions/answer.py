@@ -48,3 +48,30 @@ class ActionNavMore(Action):
             return show(dispatcher, tracker, last, "more")
         send_item(dispatcher, tracker, "meta/what-can-you-do")
         return []
+
+
+# Intents worth answering after a safety reply: questions about the process.
+ALSO_ANSWERED = ("stage_", "rights_", "help_", "dates_", "glossary_")
+ALSO_MIN_CONFIDENCE = 0.3
+
+
+class ActionAnswerAlso(Action):
+    """After a safety reply, answer the question she also asked, if she asked one.
+
+    The safety check keeps the classifier's ranking below the safety intent, so the
+    best process question in it is what the rest of her message was about.
+    """
+
+    def name(self) -> str:
+        return "action_answer_also"
+
+    @fails_kindly
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        content = renderer().content
+        for entry in (tracker.latest_message.get("intent_ranking") or [])[1:]:
+            name = entry.get("name") or ""
+            if name.startswith(ALSO_ANSWERED) and entry.get("confidence", 0) >= ALSO_MIN_CONFIDENCE:
+                item = content.by_intent(name)
+                if item is not None:
+                    return show(dispatcher, tracker, item.id)
+        return []

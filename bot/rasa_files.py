@@ -28,6 +28,8 @@ STATIC_GROUPS = ("safety/",)
 STATIC_ITEMS = {"meta/fallback"}
 # Items answered by their own action rather than action_answer.
 OWN_ACTION = {"meta/forget-me": "action_forget_me"}
+# After these safety replies, the question she may also have asked is answered.
+ANSWER_ALSO_AFTER = {"safety/crisis", "safety/danger", "safety/domestic-abuse"}
 
 
 def is_static(content_id: str) -> bool:
@@ -64,7 +66,10 @@ def rules(content: Content) -> dict:
         if item.id in NOT_ASKED:
             continue
         action = response_name(item.id) if is_static(item.id) else OWN_ACTION.get(item.id, "action_answer")
-        steps.append({"rule": f"answer {item.id}", "steps": [{"intent": item.intent}, {"action": action}]})
+        actions = [{"action": action}]
+        if item.id in ANSWER_ALSO_AFTER:
+            actions.append({"action": "action_answer_also"})
+        steps.append({"rule": f"answer {item.id}", "steps": [{"intent": item.intent}, *actions]})
     return {"version": "3.1", "rules": steps}
 
 

@@ -1,0 +1,1 @@
+"""The project's Rasa NLU components (these import Rasa)."""
