@@ -11,6 +11,7 @@ from packaging.requirements import Requirement
 
 # Rasa's own bound has no wheels for Python 3.11 (shared/rasa-py311.md).
 OVERRIDES = {"matplotlib": "matplotlib>=3.6,<3.8"}
+AS_IF_310 = {"extra": "", "python_version": "3.10", "python_full_version": "3.10.13"}
 
 
 def main(wheel_path: str) -> None:
@@ -19,7 +20,10 @@ def main(wheel_path: str) -> None:
         metadata = Parser().parsestr(wheel.read(name).decode())
     for line in metadata.get_all("Requires-Dist") or []:
         req = Requirement(line)
-        if req.marker and not req.marker.evaluate({"extra": ""}):
+        # Rasa drops numpy, scipy, scikit-learn and dask on 3.11 through markers like
+        # `python_version < "3.11"`; read them as for 3.10 so they stay in the list
+        # (constraints-py311.txt then bounds them to releases with 3.11 wheels).
+        if req.marker and not req.marker.evaluate(AS_IF_310):
             continue
         if req.name.lower() == "rasa-sdk":
             continue  # installed on its own with --no-deps
