@@ -41,6 +41,7 @@ class Item:
     next: tuple[str, ...] = ()
     follow_ups: tuple[str, ...] = ()
     review_notes: str = ""
+    asked: bool = True            # False: said by the bot (errors, channel words), never asked for
 
     @property
     def group(self) -> str:
@@ -160,6 +161,7 @@ def load_item(path: Path, root: Path) -> Item:
         sources=_sources(data.get("sources"), where),
         last_reviewed=_date(data.get("last_reviewed"), where, "last_reviewed"),
         review_notes=_text(data.get("review_notes"), where, "review_notes"),
+        asked=data.get("asked", True) is not False,
         path=path,
     )
 

@@ -19,9 +19,6 @@ from bot.render import Channel, Renderer
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 
-# Items with no intent of their own: said by the bot when it is unsure or when
-# something fails, never asked for.
-NOT_ASKED = {"meta/fallback", "meta/error"}
 # Items sent as static responses from the Rasa server itself, so they are said even
 # when the action server is down.
 STATIC_GROUPS = ("safety/",)
@@ -50,7 +47,7 @@ def _response(renderer: Renderer, content_id: str) -> list[dict]:
 
 def domain_part(content: Content) -> dict:
     renderer = Renderer(content)
-    asked = [item for item in content.items.values() if item.id not in NOT_ASKED]
+    asked = [item for item in content.items.values() if item.asked]
     return {
         "version": "3.1",
         "intents": [item.intent for item in asked],
@@ -63,7 +60,7 @@ def domain_part(content: Content) -> dict:
 def rules(content: Content) -> dict:
     steps = []
     for item in content.items.values():
-        if item.id in NOT_ASKED:
+        if not item.asked:  # `asked: false` in the item: no intent, no rule
             continue
         action = response_name(item.id) if is_static(item.id) else OWN_ACTION.get(item.id, "action_answer")
         actions = [{"action": action}]

@@ -100,13 +100,18 @@ class Renderer:
         return {"phone": phone, "web": web, "name": name, "text_to": text_to}
 
     # -- text -------------------------------------------------------------
-    def text(self, template: str, channel: Channel) -> str:
-        """Render one piece of item text (a template from content/) for a channel."""
-        key = (template, channel)
+    def text(self, template: str, channel: Channel, values: dict[str, str] | None = None) -> str:
+        """Render one piece of item text (a template from content/) for a channel.
+
+        `values` are facts the bot worked out (a date, a place), passed as data and
+        escaped in HTML; they are never templates themselves.
+        """
+        values = values or {}
+        key = (template, channel, tuple(sorted(values.items())))
         if key not in self._cache:
             links: list[str] = []
             try:
-                rendered = _ENV.from_string(template).render(**self._functions(channel, links))
+                rendered = _ENV.from_string(template).render(**values, **self._functions(channel, links))
             except ContentError:
                 raise
             except Exception as error:  # a Jinja syntax or name error in an item
@@ -114,12 +119,14 @@ class Renderer:
             rendered = rendered.strip()
             if channel is Channel.HTML:
                 rendered = _to_html(rendered, links)
+            if values:
+                return rendered  # worked-out facts vary per person: not worth keeping
             self._cache[key] = rendered
         return self._cache[key]
 
-    def field(self, item: Item, name: str, channel: Channel) -> str:
+    def field(self, item: Item, name: str, channel: Channel, values: dict[str, str] | None = None) -> str:
         value = getattr(item, name)
-        return self.text(value, channel) if value else ""
+        return self.text(value, channel, values) if value else ""
 
     # -- messages ---------------------------------------------------------
     def label(self, key: str) -> str:
@@ -141,11 +148,14 @@ class Renderer:
             buttons.append(Button(self.content.items[target].title, "/" + intent_for(target)))
         return tuple(buttons)
 
-    def message(self, content_id: str, channel: Channel = Channel.WEB, part: str = "main") -> Message:
+    def message(
+        self, content_id: str, channel: Channel = Channel.WEB, part: str = "main",
+        values: dict[str, str] | None = None,
+    ) -> Message:
         """One item as a message. `part` is main, more or rights."""
         item = self.content.item(content_id)
         field_name = {"main": "sms" if channel is Channel.SMS else "web", "more": "more", "rights": "rights"}[part]
-        return Message(content_id, self.field(item, field_name, channel), part, self.buttons_for(item, part))
+        return Message(content_id, self.field(item, field_name, channel, values), part, self.buttons_for(item, part))
 
 
 def _to_html(text: str, links: list[str]) -> str:

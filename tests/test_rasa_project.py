@@ -20,7 +20,7 @@ def nlu_examples(folder: Path) -> Counter:
 
 
 def asked_intents(content) -> set[str]:
-    return {item.intent for item in content.items.values() if item.id not in rasa_files.NOT_ASKED}
+    return {item.intent for item in content.items.values() if item.asked}
 
 
 def domain_intents() -> set[str]:
