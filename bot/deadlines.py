@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from dateutil.relativedelta import relativedelta
 
-from bot.dates import LONDON, add_working_days, today_in_london
+from bot.dates import LONDON, add_working_days, format_date, format_datetime, today_in_london
 
 PROCEEDINGS = "dates/proceedings-deadline"
 APPEAL = "dates/appeal-deadline"
@@ -91,3 +91,23 @@ def direction_problem(kind: str, start: date | datetime, today: date) -> str | N
     if kind not in KINDS:
         raise ValueError(f"unknown deadline kind {kind!r}")
     return "future" if _day(start) > today else None
+
+
+def values(deadline: Deadline) -> dict[str, str]:
+    """The worked-out dates as GOV.UK-style text, for the item's `result` template."""
+    def show(d: date | datetime) -> str:
+        return format_datetime(d) if isinstance(d, datetime) else format_date(d)
+
+    # "approximate": a police protection start given without the hour.
+    out = {"start": show(deadline.start), "due": show(deadline.due),
+           "approximate": "yes" if deadline.extra.get("approximate") else ""}
+    if "with_extension" in deadline.extra:
+        out["with_extension"] = show(deadline.extra["with_extension"])
+    if "later" in deadline.extra:
+        out["next_review"] = show(deadline.extra["later"][0])
+    return out
+
+
+# Sample values so the linter and tests can render every `result` template.
+SAMPLE_VALUES = {"start": "Tuesday 3 March 2026", "due": "Tuesday 1 September 2026", "approximate": "",
+                 "with_extension": "Wednesday 18 March 2026", "next_review": "Thursday 3 December 2026"}

@@ -78,3 +78,50 @@ def test_without_the_action_server_safety_still_answers_and_nothing_is_silent(se
         assert content_ids(ordinary) == ["meta/error"]
     finally:
         servers.start_actions()
+
+
+def _numeric(d):
+    return f"{d.day}/{d.month}/{d.year}"
+
+
+def test_a_deadline_with_the_date_in_the_message_is_one_reply(servers):
+    from datetime import timedelta
+
+    from bot.dates import format_date, today_in_london
+    from bot.deadlines import APPEAL, compute
+
+    decided = today_in_london() - timedelta(days=2)
+    messages = servers.say("dates-one", f"the judge made the order on {_numeric(decided)} how long do i have to appeal")
+    assert content_ids(messages) == [APPEAL] and messages[0]["part"] == "result"
+    assert format_date(compute(APPEAL, decided).due) in messages[0]["text"]
+
+
+def test_a_deadline_without_the_date_asks_re_asks_kindly_and_answers(servers):
+    from datetime import timedelta
+
+    from bot.dates import format_date, today_in_london
+    from bot.deadlines import PROCEEDINGS, compute
+
+    sender = "dates-form"
+    asked = servers.say(sender, "when do care proceedings have to finish")
+    assert content_ids(asked) == [PROCEEDINGS, PROCEEDINGS] and asked[-1]["part"] == "ask"
+    retry = servers.say(sender, "31/02/2026")
+    assert content_ids(retry) == ["dates/date-impossible", PROCEEDINGS] and retry[-1]["part"] == "ask"
+    issued = today_in_london() - timedelta(days=20)
+    result = servers.say(sender, _numeric(issued))
+    assert content_ids(result) == [PROCEEDINGS] and result[0]["part"] == "result"
+    assert f"issued on {format_date(issued)}" in result[0]["text"]
+    assert format_date(compute(PROCEEDINGS, issued).due) in result[0]["text"]
+
+
+def test_a_crisis_while_asked_for_a_date_gets_the_safety_reply_first(servers):
+    sender = "dates-crisis"
+    servers.say(sender, "how long do i have to appeal")
+    messages = servers.say(sender, "i cant do this anymore i want to end my life")
+    assert content_ids(messages)[0] == "safety/crisis"
+
+
+def test_not_knowing_the_date_ends_the_question_kindly(servers):
+    sender = "dates-unknown"
+    servers.say(sender, "when should the first conference be")
+    assert content_ids(servers.say(sender, "/dont_know")) == ["dates/no-date"]
