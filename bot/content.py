@@ -15,7 +15,7 @@ import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 ID_PATTERN = re.compile(r"^(stage|rights|help|safety|dates|glossary|meta)/[a-z0-9-]+$")
-TEXT_FIELDS = ("title", "web", "more", "rights", "sms")
+TEXT_FIELDS = ("title", "web", "more", "rights", "sms", "ask", "result")
 STAGE_ONLY_FIELDS = ("rights", "ask_her", "check", "next")
 
 
@@ -41,6 +41,8 @@ class Item:
     next: tuple[str, ...] = ()
     follow_ups: tuple[str, ...] = ()
     review_notes: str = ""
+    ask: str = ""                 # dates/: the question for the date it counts from
+    result: str = ""              # dates/: the worked-out answer, with {{ start }} and {{ due }}
     asked: bool = True            # False: said by the bot (errors, channel words), never asked for
 
     @property
@@ -161,6 +163,8 @@ def load_item(path: Path, root: Path) -> Item:
         sources=_sources(data.get("sources"), where),
         last_reviewed=_date(data.get("last_reviewed"), where, "last_reviewed"),
         review_notes=_text(data.get("review_notes"), where, "review_notes"),
+        ask=_text(data.get("ask"), where, "ask"),
+        result=_text(data.get("result"), where, "result"),
         asked=data.get("asked", True) is not False,
         path=path,
     )
@@ -176,13 +180,37 @@ STAGE_ORDER = (
 ).split()
 
 
+def service_files(root: Path = CONTENT_DIR) -> list[Path]:
+    """services.yml (national and reference services), then one file per local area."""
+    local = sorted((root / "services" / "local").glob("*.yml"))
+    return [root / "services.yml", *local]
+
+
+def load_services(root: Path = CONTENT_DIR) -> dict[str, dict]:
+    """Every service by key; adding an area is adding a file to content/services/local/."""
+    services: dict[str, dict] = {}
+    for path in service_files(root):
+        where = path.relative_to(root.parent) if root.parent in path.parents else path
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise ContentError(f"{where}: not valid YAML ({error})") from None
+        if not isinstance(data, dict):
+            raise ContentError(f"{where}: should map service keys to their fields")
+        for key in data:
+            if key in services:
+                raise ContentError(f"{where}: service `{key}` is already defined; give it another key")
+        services.update(data)
+    return services
+
+
 def load(root: Path = CONTENT_DIR) -> Content:
     """Read every item, the services file and the labels. Raises ContentError."""
     items: dict[str, Item] = {}
     for path in sorted((root / "items").rglob("*.yml")):
         item = load_item(path, root)
         items[item.id] = item
-    services = yaml.safe_load((root / "services.yml").read_text(encoding="utf-8")) or {}
+    services = load_services(root)
     labels_file = yaml.safe_load((root / "labels.yml").read_text(encoding="utf-8")) or {}
     stage_order = tuple(f"stage/{name}" for name in STAGE_ORDER if f"stage/{name}" in items)
     stage_order += tuple(sorted(i for i in items if i.startswith("stage/") and i not in stage_order))

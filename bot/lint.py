@@ -1,19 +1,28 @@
 """Content linter: `make lint-content`. Errors name the file and the fix.
 
 Checks every item against the project's style targets (shared content-style.md):
-reading level, sentence and message length, SMS size, blame words, typed numbers or
-addresses, sources and review dates. Warnings (review due within a month) do not fail.
+schema, reading level, sentence and message length, SMS size, blame words, typed
+numbers or addresses, sources and review dates, follow-ups that resolve. Checks every
+service (content/services.yml and content/services/local/) for sources, a
+`last_verified` date, who it is for and the areas it covers. Warnings (review due
+within a month) do not fail.
+
+    python -m bot.lint                       # the shipped content
+    python -m bot.lint --root DIR --today 2026-11-25
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
+
+from bot.content import CONTENT_DIR, Content, ContentError, load, reference_problems, service_files
 from bot.readability import grade as reading_grade
-
-from bot.content import Content, ContentError, load, reference_problems
 from bot.render import Channel, Renderer
 from bot.sms_text import is_gsm, segments
 
@@ -23,9 +32,15 @@ MAX_WEB_WORDS = 80
 MAX_SMS_SEGMENTS = 3
 SMS_OPTIONS_ALLOWANCE = 80   # room left in an SMS for the numbered choices a channel adds
 REVIEW_DAYS, WARN_DAYS = 365, 335
+# The style guide's list (content-style.md, "No blame or labels"), and close variants.
 BLAME_WORDS = ("unfit", "failed to engage", "non-compliant", "noncompliant", "chaotic", "bad mother",
                "bad parent", "neglectful mother", "refused to cooperate", "uncooperative")
-TYPED_CONTACT = re.compile(r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b|\b116 ?\d{3}\b|\b999\b|https?://|www\.|\b[a-z0-9-]+\.(org|gov|com|co)\.?(uk)?\b")
+TYPED_CONTACT = re.compile(
+    r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b|\b116 ?\d{3}\b|\b999\b|https?://|www\.|\b[a-z0-9-]+\.(org|gov|com|co)\.?(uk)?\b"
+)
+PHONE = re.compile(r"^[0-9 ]+$")
+# Item fields shown to people, with the channel each is rendered for when checked.
+SHOWN_FIELDS = ("web", "more", "rights", "sms", "ask", "result")
 
 
 @dataclass(frozen=True)
@@ -48,56 +63,189 @@ def words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", text)
 
 
-def lint(content: Content, today: dt.date | None = None) -> list[Finding]:
-    today = today or dt.date.today()
-    renderer = Renderer(content)
-    findings = [Finding("content/items", p) for p in reference_problems(content)]
-    for item in content.items.values():
-        where = f"content/items/{item.id}.yml"
-        age = (today - item.last_reviewed).days
-        if age > REVIEW_DAYS:
-            findings.append(Finding(where, f"last reviewed {age} days ago; review it and set `last_reviewed`"))
-        elif age > WARN_DAYS:
-            findings.append(Finding(where, f"review due within a month (last reviewed {item.last_reviewed})", False))
-        for name in ("web", "more", "rights", "sms"):
-            raw = getattr(item, name)
-            if not raw:
-                continue
-            if TYPED_CONTACT.search(raw):
-                findings.append(Finding(where, f"`{name}` has a phone number or address typed in; add it to services.yml and use phone()/web()"))
-            lowered = raw.lower()
-            for blame in BLAME_WORDS:
-                if blame in lowered:
-                    findings.append(Finding(where, f"`{name}` uses \"{blame}\"; describe what happened, not what she is"))
-            text = renderer.field(item, name, Channel.SMS if name == "sms" else Channel.WEB)
-            for sentence in sentences(text):
-                if len(words(sentence)) > MAX_SENTENCE_WORDS:
-                    findings.append(Finding(where, f"`{name}` has a {len(words(sentence))}-word sentence; split it: \"{sentence[:50]}...\""))
-            if name in ("web", "rights") and len(words(text)) > MAX_WEB_WORDS:
-                findings.append(Finding(where, f"`{name}` is {len(words(text))} words; keep it to {MAX_WEB_WORDS} and move detail to `more`"))
-            if name in ("web", "sms", "rights"):
-                grade = reading_grade(text)
-                if grade > MAX_GRADE:
-                    findings.append(Finding(where, f"`{name}` reads at grade {grade:.1f}; use shorter words and sentences (target {MAX_GRADE:.0f})"))
-            if name == "sms":
-                if segments(text + "x" * SMS_OPTIONS_ALLOWANCE) > MAX_SMS_SEGMENTS:
-                    findings.append(Finding(where, f"`sms` is {len(text)} characters; with its choices it must fit {MAX_SMS_SEGMENTS} texts (about 380 characters)"))
-                if not is_gsm(text):
-                    findings.append(Finding(where, "`sms` has a character (curly quote, dash, emoji) that makes texts shorter; use plain ones"))
+def _sample_values() -> dict[str, str]:
+    """Worked-out values (dates) that `result` templates are checked with."""
+    try:
+        from bot.deadlines import SAMPLE_VALUES
+    except ImportError:
+        return {}
+    return dict(SAMPLE_VALUES)
+
+
+def _where(path: Path, root: Path) -> str:
+    return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+
+
+def _review_age(where: str, what: str, date: dt.date, today: dt.date) -> list[Finding]:
+    age = (today - date).days
+    if age > REVIEW_DAYS:
+        return [Finding(where, f"{what} {age} days ago; check it again and update the date (at most 12 months)")]
+    if age > WARN_DAYS:
+        return [Finding(where, f"{what} on {date}: due for review within a month", error=False)]
+    return []
+
+
+def _words_checks(where: str, name: str, raw: str) -> list[Finding]:
+    """Checks on the text as written: typed contacts and blame words."""
+    findings = []
+    if TYPED_CONTACT.search(raw):
+        findings.append(Finding(where, f"`{name}` has a phone number or address typed in; "
+                                       "add it to services.yml and use phone()/web()"))
+    lowered = raw.lower()
+    for blame in BLAME_WORDS:
+        if blame in lowered:
+            findings.append(Finding(where, f"`{name}` uses \"{blame}\"; describe what happened, not what she is"))
     return findings
 
 
-def main() -> int:
+def _sentence_checks(where: str, name: str, text: str) -> list[Finding]:
+    return [
+        Finding(where, f"`{name}` has a {len(words(s))}-word sentence; split it: \"{s[:50]}...\"")
+        for s in sentences(text) if len(words(s)) > MAX_SENTENCE_WORDS
+    ]
+
+
+def lint_items(content: Content, root: Path, today: dt.date) -> list[Finding]:
+    renderer = Renderer(content)
+    samples = _sample_values()
+    findings = [Finding(f"{_where(root / 'items', root)}", p) for p in reference_problems(content)]
+    for item in content.items.values():
+        where = _where(item.path, root)
+        findings += _review_age(where, "last reviewed", item.last_reviewed, today)
+        findings += _words_checks(where, "title", item.title)
+        for name in SHOWN_FIELDS:
+            raw = getattr(item, name, "")
+            if not raw:
+                continue
+            findings += _words_checks(where, name, raw)
+            try:
+                text = renderer.field(item, name, Channel.SMS if name == "sms" else Channel.WEB,
+                                      samples if name == "result" else None)
+            except ContentError as error:
+                findings.append(Finding(where, f"`{name}`: {error}; fix the {{{{ }}}} in it"))
+                continue
+            findings += _sentence_checks(where, name, text)
+            if name in ("web", "rights") and len(words(text)) > MAX_WEB_WORDS:
+                findings.append(Finding(where, f"`{name}` is {len(words(text))} words; keep it to "
+                                               f"{MAX_WEB_WORDS} and move detail to `more`"))
+            if name in ("web", "sms", "rights"):
+                grade = reading_grade(text)
+                if grade > MAX_GRADE:
+                    findings.append(Finding(where, f"`{name}` reads at grade {grade:.1f}; use shorter words "
+                                                   f"and sentences (target {MAX_GRADE:.0f})"))
+            if name == "sms":
+                if segments(text + "x" * SMS_OPTIONS_ALLOWANCE) > MAX_SMS_SEGMENTS:
+                    findings.append(Finding(where, f"`sms` is {len(text)} characters; with its choices it must "
+                                                   f"fit {MAX_SMS_SEGMENTS} texts (about 380 characters)"))
+                if not is_gsm(text):
+                    findings.append(Finding(where, "`sms` has a character (curly quote, dash, emoji) that makes "
+                                                   "texts shorter; use plain ones"))
+    return findings
+
+
+def _area_codes(root: Path) -> set[str] | None:
+    table = root / "areas" / "local_authorities.csv"
+    if not table.exists():
+        return None
+    import csv
+
+    with table.open(encoding="utf-8", newline="") as handle:
+        return {row["code"] for row in csv.DictReader(handle)}
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
     try:
-        content = load()
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def lint_service(where: str, key: str, fields, today: dt.date, codes: set[str] | None) -> list[Finding]:
+    here = f"{where} ({key})"
+    if not isinstance(fields, dict):
+        return [Finding(here, "should be a set of fields (name, for, web, sources, ...)")]
+    findings = []
+    if not fields.get("name"):
+        findings.append(Finding(here, "add a `name`"))
+    sources = fields.get("sources")
+    if not isinstance(sources, list) or not sources or not all(
+            isinstance(s, dict) and s.get("title") and s.get("url") for s in sources):
+        findings.append(Finding(here, "add at least one source (title and url) under `sources`"))
+    verified = _date(fields.get("last_verified"))
+    if verified is None:
+        findings.append(Finding(here, "add `last_verified`, a date like 2026-11-25, when you last checked it"))
+    else:
+        findings += _review_age(here, "last verified", verified, today)
+    national, areas = fields.get("national") is True, fields.get("areas")
+    if national == bool(areas):
+        findings.append(Finding(here, "set either `national: true` or `areas` (a list of local authority codes)"))
+    if areas and codes is not None:
+        for code in areas:
+            if code not in codes:
+                findings.append(Finding(here, f"area {code} is not in content/areas/local_authorities.csv; "
+                                              "fix the code or add the area"))
+    if (areas or fields.get("rank") is not None) and not fields.get("for"):
+        findings.append(Finding(here, "add `for`: who the service is for, in plain words"))
+    for name in ("for", "hours"):
+        text = fields.get(name)
+        if text:
+            findings += [f for f in _words_checks(here, name, str(text)) if "typed in" not in f.message]
+            findings += _sentence_checks(here, name, str(text))
+    web = fields.get("web")
+    if web and not str(web).startswith(("https://", "http://")):
+        findings.append(Finding(here, "`web` should be a full address starting https://"))
+    phone = fields.get("phone")
+    if phone and not PHONE.match(str(phone)):
+        findings.append(Finding(here, "`phone` should be digits and spaces, in quotes, like \"0808 801 0366\""))
+    return findings
+
+
+def lint_services(root: Path, today: dt.date) -> list[Finding]:
+    codes = _area_codes(root)
+    findings = []
+    for path in service_files(root):
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, fields in data.items():
+            findings += lint_service(_where(path, root), key, fields, today, codes)
+    return findings
+
+
+def lint_labels(content: Content, root: Path) -> list[Finding]:
+    where = _where(root / "labels.yml", root)
+    findings = []
+    for key, text in content.labels.items():
+        findings += _words_checks(where, f"labels.{key}", str(text))
+    return findings
+
+
+def lint(content: Content, today: dt.date | None = None, root: Path = CONTENT_DIR) -> list[Finding]:
+    today = today or dt.date.today()
+    return lint_items(content, root, today) + lint_services(root, today) + lint_labels(content, root)
+
+
+def lint_tree(root: Path = CONTENT_DIR, today: dt.date | None = None) -> list[Finding]:
+    """Lint a content folder; a file that cannot be loaded (schema) is an error too."""
+    try:
+        content = load(root)
     except ContentError as error:
-        print(f"ERROR {error}")
-        return 1
-    findings = lint(content)
+        return [Finding("schema", str(error))]
+    return lint(content, today, root)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=CONTENT_DIR, help="content folder to check")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="date to check reviews against")
+    args = parser.parse_args(argv)
+    findings = lint_tree(args.root, args.today)
     for finding in findings:
         print(finding)
     errors = sum(f.error for f in findings)
-    print(f"content lint: {len(content.items)} items, {errors} errors, {len(findings) - errors} warnings")
+    print(f"content lint: {args.root}: {errors} errors, {len(findings) - errors} warnings")
     return 1 if errors else 0
 
 

@@ -24,7 +24,8 @@ BUILD = ROOT / "build"
 STATIC_GROUPS = ("safety/",)
 STATIC_ITEMS = {"meta/fallback"}
 # Items answered by their own action rather than action_answer.
-OWN_ACTION = {"meta/forget-me": "action_forget_me"}
+OWN_ACTION = {"meta/forget-me": "action_forget_me", "help/advocacy": "action_find_advocate"}
+DEADLINE_FORM = "deadline_form"
 # After these safety replies, the question she may also have asked is answered.
 ANSWER_ALSO_AFTER = {"safety/crisis", "safety/danger", "safety/domestic-abuse"}
 
@@ -64,6 +65,9 @@ def rules(content: Content) -> dict:
             continue
         action = response_name(item.id) if is_static(item.id) else OWN_ACTION.get(item.id, "action_answer")
         actions = [{"action": action}]
+        if item.group == "dates":  # worked out from a date: in her message, or asked for
+            actions = [{"action": "action_deadline_start"}, {"action": DEADLINE_FORM},
+                       {"active_loop": DEADLINE_FORM}]
         if item.id in ANSWER_ALSO_AFTER:
             actions.append({"action": "action_answer_also"})
         steps.append({"rule": f"answer {item.id}", "steps": [{"intent": item.intent}, *actions]})

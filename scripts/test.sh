@@ -7,6 +7,9 @@ py=.venv/bin/python
 t0=$(date +%s)
 step() { echo; echo "== $1 ($(( $(date +%s) - t0 )) s)"; }
 
+step "Content lint (make lint-content)"
+make --no-print-directory lint-content
+
 step "Unit tests: content, rendering, actions, dates"
 $py -m pytest -q -p no:cacheprovider tests --ignore=tests/live
 
