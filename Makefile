@@ -38,8 +38,15 @@ $(MODEL): $(TRAIN_INPUTS) | install
 	$(RASA) train --domain build/domain --data data build/data --config config.yml \
 	  --out models --fixed-model-name current --quiet
 
+## make lint-content: check every item and service (also run by `make test`).
 lint-content: install
 	$(PY) -m bot.lint
+
+## make content-report: every item's reading grade, words, review date, sources and
+## channels, and every service's areas and checks, as build/content-report.html.
+.PHONY: content-report
+content-report: install
+	$(PY) -m bot.content_report
 
 ## The held-out NLU evaluation (prints accuracy per intent and overall).
 nlu-eval: $(MODEL)
@@ -48,6 +55,27 @@ nlu-eval: $(MODEL)
 ## Conversation tests: story walks through the trained model.
 stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --out build/results/stories --fail-on-prediction-errors
+
+## make scripts: advocates' visit scripts and the rights card, HTML and PDF, in build/scripts/.
+.PHONY: scripts
+scripts: install
+	bash scripts/install-pdf.sh
+	$(PY) -m bot.scripts
+
+## make purge: delete conversations idle longer than RETENTION_DAYS (default 30).
+## The running server also does this once a day.
+.PHONY: purge usage-report
+purge: install
+	$(PY) -m bot.purge
+
+## make usage-report: counts per day (no text, no senders) as build/usage-report.html.
+usage-report: install
+	$(PY) -m bot.privacy.usage_report
+
+## make install-browser-tests: Debian's Chromium, Playwright and axe-core for tests/browser.
+.PHONY: install-browser-tests
+install-browser-tests: install
+	bash scripts/install-browser-tests.sh
 
 clean:
 	rm -rf build models .rasa var

@@ -24,15 +24,20 @@ def renderer() -> Renderer:
 
 
 def channel_of(tracker: Tracker) -> Channel:
-    return Channel.SMS if tracker.get_latest_input_channel() == "sms" else Channel.WEB
+    if tracker.get_latest_input_channel() == "sms":
+        return Channel.SMS  # texts stay short, in advocate mode too
+    return Channel.ADVOCATE if tracker.get_slot("advocate_mode") else Channel.WEB
 
 
 def send(dispatcher: CollectingDispatcher, message: Message) -> None:
     dispatcher.utter_message(**message.as_dict())
 
 
-def send_item(dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main") -> None:
-    send(dispatcher, renderer().message(content_id, channel_of(tracker), part))
+def send_item(
+    dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main",
+    values: dict[str, str] | None = None,
+) -> None:
+    send(dispatcher, renderer().message(content_id, channel_of(tracker), part, values))
 
 
 def fails_kindly(run):

@@ -5,6 +5,7 @@ person types is only ever passed around as data, never rendered as a template.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -14,12 +15,14 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.content import Content, ContentError, Item, intent_for
+from bot.privacy.settings import privacy_values
 
 
 class Channel(str, Enum):
     WEB = "web"        # REST and the web widget: plain text, full addresses
     SMS = "sms"        # text messages: short forms, short addresses
     HTML = "html"      # printed scripts and pages: escaped HTML with links
+    ADVOCATE = "advocate"  # chat in advocate mode: web text, then "ask her" and "check" lists
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Message:
     """One message as a channel sends it, with the id of the item it came from."""
     content_id: str
     text: str
-    part: str = "main"              # main, more (tell me more) or rights (her rights here)
+    part: str = "main"              # main, more (tell me more), rights (her rights here), ask, result
     buttons: tuple[Button, ...] = field(default=())
 
     def as_dict(self) -> dict:
@@ -107,11 +110,14 @@ class Renderer:
         escaped in HTML; they are never templates themselves.
         """
         values = values or {}
-        key = (template, channel, tuple(sorted(values.items())))
+        shared = privacy_values()  # settings any item may state; part of the cache key
+        key = (template, channel, tuple(sorted(values.items())), tuple(sorted(shared.items())))
         if key not in self._cache:
             links: list[str] = []
             try:
-                rendered = _ENV.from_string(template).render(**values, **self._functions(channel, links))
+                rendered = _ENV.from_string(template).render(
+                    **{**shared, **values}, **self._functions(channel, links)
+                )
             except ContentError:
                 raise
             except Exception as error:  # a Jinja syntax or name error in an item
@@ -134,6 +140,8 @@ class Renderer:
 
     def buttons_for(self, item: Item, part: str = "main") -> tuple[Button, ...]:
         """The choices offered after an item: navigation for stages, then follow-ups."""
+        if part == "ask":  # a question for a date: the one other answer is "I'm not sure"
+            return (Button(self.label("not_sure"), "/dont_know"),)
         buttons: list[Button] = []
         if item.more and part != "more":
             buttons.append(Button(self.label("more"), "/nav_more"))
@@ -152,10 +160,22 @@ class Renderer:
         self, content_id: str, channel: Channel = Channel.WEB, part: str = "main",
         values: dict[str, str] | None = None,
     ) -> Message:
-        """One item as a message. `part` is main, more or rights."""
+        """One item as a message. `part` is main, more, rights, or for dates ask or result."""
         item = self.content.item(content_id)
-        field_name = {"main": "sms" if channel is Channel.SMS else "web", "more": "more", "rights": "rights"}[part]
-        return Message(content_id, self.field(item, field_name, channel, values), part, self.buttons_for(item, part))
+        field_name = {"main": "sms" if channel is Channel.SMS else "web"}.get(part, part)
+        text = self.field(item, field_name, channel, values)
+        if channel is Channel.ADVOCATE and part == "main" and (item.ask_her or item.check):
+            text = f"{text}\n\n{self.advocate_prompts(item)}"
+        return Message(content_id, text, part, self.buttons_for(item, part))
+
+    def advocate_prompts(self, item: Item) -> str:
+        """A stage's "Ask her:" and "Check:" lists, as plain text lines, for advocate mode."""
+        blocks = []
+        for label, lines in (("script_ask_her", item.ask_her), ("script_check", item.check)):
+            if lines:
+                listed = "\n".join(f"- {self.text(line, Channel.ADVOCATE)}" for line in lines)
+                blocks.append(f"{self.label(label)}:\n{listed}")
+        return "\n\n".join(blocks)
 
 
 def _to_html(text: str, links: list[str]) -> str:
@@ -163,10 +183,13 @@ def _to_html(text: str, links: list[str]) -> str:
     blocks = []
     for block in re.split(r"\n\s*\n", text):
         lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-        if lines and all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{markupsafe.escape(line[2:])}</li>" for line in lines)
-            blocks.append(f"<ul>{items}</ul>")
-        elif lines:
-            blocks.append(f"<p>{markupsafe.escape(' '.join(lines))}</p>")
+        # A block may start with a line that introduces its list ("Before the meeting:").
+        for is_list, run in itertools.groupby(lines, key=lambda line: line.startswith("- ")):
+            run = list(run)
+            if is_list:
+                items = "".join(f"<li>{markupsafe.escape(line[2:])}</li>" for line in run)
+                blocks.append(f"<ul>{items}</ul>")
+            else:
+                blocks.append(f"<p>{markupsafe.escape(' '.join(run))}</p>")
     html = "\n".join(blocks)
     return re.sub("\x00(\\d+)\x00", lambda m: links[int(m.group(1))], html)

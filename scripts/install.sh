@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
+bash scripts/install-pdf.sh   # Debian libraries for PDF scripts; quick when present
 stamp=.venv/.lock-sha
 want=$(sha256sum requirements/lock.txt | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi
