@@ -1,0 +1,124 @@
+"""The widget in Chromium talking to the real bot (Rasa with the trained model, and actions).
+
+This is the issue's "done when": the page chats with the bot, every request stays on
+this machine, and a phone-sized screenshot is kept in build/artefacts/.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTEFACTS, PHONE, REPLY_TIMEOUT_MS
+
+pytestmark = pytest.mark.browser
+
+BOT = ".bw-msg--bot"
+
+
+def open_chat(visit, web):
+    visit.page.goto(web.url + "/")
+    expect(visit.page.locator(f'{BOT}[data-content-id="meta/greet"]')).to_be_visible()
+    return visit.page
+
+
+def reply(page, content_id, part=None):
+    selector = f'{BOT}[data-content-id="{content_id}"]' + (f'[data-part="{part}"]' if part else "")
+    found = page.locator(selector).last
+    expect(found).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    return found
+
+
+def test_a_conversation_round_trip_with_the_real_bot(visit, live_web, content):
+    page = open_chat(visit, live_web)
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and posts.append(r))
+    page.get_by_label(content.labels["message_label"]).fill("what is a child protection conference")
+    page.keyboard.press("Enter")
+    answer = reply(page, "stage/icpc")
+    expect(answer.locator(".bw-text")).not_to_be_empty()
+    expect(page.locator(".bw-msg--user")).to_contain_text("what is a child protection conference")
+    assert answer.get_by_role("button").count() >= 2
+
+    # The message went straight to Rasa with the random sender id in body and header.
+    webhook = [r for r in posts if r.url.endswith("/webhooks/rest/webhook")]
+    assert len(webhook) == 1
+    body = json.loads(webhook[0].post_data)
+    assert body["message"] == "what is a child protection conference"
+    assert webhook[0].headers["x-sender-id"] == body["sender"] == page.evaluate("sessionStorage.getItem('bw-sender')")
+    assert visit.console_errors == [], "no CSP or CORS errors in the console"
+
+
+def test_buttons_tell_me_more_and_follow_ups(visit, live_web, content):
+    page = open_chat(visit, live_web)
+    page.get_by_label(content.labels["message_label"]).fill("what is a child protection conference")
+    page.keyboard.press("Enter")
+    answer = reply(page, "stage/icpc")
+    answer.get_by_role("button", name=content.labels["more"]).click()
+    more = reply(page, "stage/icpc", part="more")
+    expect(more.locator(".bw-text")).not_to_be_empty()
+
+    greeting = page.locator(f'{BOT}[data-content-id="meta/greet"]')
+    greeting.get_by_role("button", name=content.item("meta/what-can-you-do").title).click()
+    reply(page, "meta/what-can-you-do")
+
+
+def test_quick_exit_help_is_one_click_away(visit, live_web, content):
+    page = open_chat(visit, live_web)
+    page.locator(".bw-tools").get_by_role("button", name=content.labels["quick_exit"]).click()
+    reply(page, "safety/quick-exit")
+
+
+def test_keyboard_only_conversation(visit, live_web, content):
+    page = open_chat(visit, live_web)
+    keyboard = page.keyboard
+    keyboard.press("Tab")
+    assert content.labels["exit_page"] in page.evaluate("document.activeElement.textContent")
+    first = content.item(content.item("meta/greet").follow_ups[0])
+    for _ in range(10):  # bounded: Tab to the greeting's first choice
+        keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == first.title:
+            break
+    else:
+        pytest.fail(f"Tab never reached the button {first.title!r}")
+    keyboard.press("Enter")
+    reply(page, first.id)
+    input_id = page.get_by_label(content.labels["message_label"]).get_attribute("id")
+    assert page.evaluate("document.activeElement.id") == input_id, "focus goes back to the message box"
+    keyboard.type("can i get legal aid")
+    keyboard.press("Enter")
+    expect(page.locator(BOT)).to_have_count(3, timeout=REPLY_TIMEOUT_MS)
+    assert page.evaluate("document.activeElement.id") == input_id
+
+
+def test_delete_my_chat_forgets_on_both_sides(visit, live_web, content):
+    page = open_chat(visit, live_web)
+    page.get_by_label(content.labels["message_label"]).fill("what is a care order")
+    page.keyboard.press("Enter")
+    expect(page.locator(BOT)).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
+    first_sender = page.evaluate("sessionStorage.getItem('bw-sender')")
+    page.get_by_role("button", name=content.labels["delete_chat"]).click()
+    reply(page, "meta/forget-me")
+    expect(page.locator(".bw-msg--user")).to_have_count(0)
+    expect(page.locator(BOT)).to_have_count(1)
+    assert page.evaluate("sessionStorage.getItem('bw-sender')") is None
+    # The next message starts a new conversation under a new random id.
+    page.get_by_label(content.labels["message_label"]).fill("hello")
+    page.keyboard.press("Enter")
+    expect(page.locator(BOT)).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
+    assert page.evaluate("sessionStorage.getItem('bw-sender')") not in (None, first_sender)
+
+
+def test_phone_screenshot_and_every_request_stays_on_this_machine(visit, live_web, content):
+    page = open_chat(visit, live_web)
+    page.get_by_label(content.labels["message_label"]).fill("they want to do a section 47 on my kids")
+    page.keyboard.press("Enter")
+    reply(page, "stage/section-47")
+    page.wait_for_timeout(800)  # let the smooth scroll to the answer finish
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTEFACTS / f"widget-{PHONE['width']}x{PHONE['height']}.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    assert any(url.endswith("/webhooks/rest/webhook") for url in visit.requests)
+    assert visit.hosts_off_machine() == []
