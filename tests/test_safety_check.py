@@ -1,7 +1,10 @@
 """The pipeline step's decision: phrases win, a sure classifier counts, idioms demote."""
 from __future__ import annotations
 
+import yaml
+
 from bot.nlu.safety_check import decide
+from tests.conftest import ROOT
 
 
 def ranking(*pairs):
@@ -22,3 +25,46 @@ def test_an_unsure_classifier_alone_does_not_alarm():
 
 def test_an_idiom_demotes_a_classifier_guess():
     assert decide("this form is murder", ranking(("safety_danger", 0.8), ("stage_icpc", 0.1)), 0.4) == (None, True)
+
+
+def test_an_unsure_safety_guess_on_top_is_dropped():
+    # Below the threshold the classifier's safety guess must not reach the danger rule.
+    assert decide("the judge is going to ruin our chances", ranking(("safety_danger", 0.37), ("stage_appeal", 0.3)),
+                  0.4) == (None, True)
+
+
+def test_a_known_near_miss_drops_a_classifier_guess():
+    assert decide("my 2 year old has a plastic knife from the play kitchen", ranking(("safety_danger", 0.9)), 0.4) \
+        == (None, True)
+
+
+def pipeline_after_diet(text: str, *pairs) -> dict:
+    """The safety step and then Rasa's own FallbackClassifier, as configured in config.yml."""
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.safety_check import SafetyCheck
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    safety_config = next(step for step in config if step["name"].endswith("SafetyCheck"))
+    fallback_config = next(step for step in config if step["name"] == "FallbackClassifier")
+    message = Message(data={"text": text, "intent": ranking(*pairs)[0], "intent_ranking": ranking(*pairs)})
+    SafetyCheck({"classifier_threshold": safety_config["classifier_threshold"]}).process([message])
+    FallbackClassifier({**FallbackClassifier.get_default_config(), **fallback_config}).process([message])
+    return message.as_dict()
+
+
+def test_a_crisis_inside_a_clear_question_is_not_swallowed_by_the_fallback():
+    # The question part is very clear to the classifier (0.98): the safety reply must still win,
+    # and the question stays next in line for action_answer_also.
+    parsed = pipeline_after_diet("who sets up letterbox contact, i want to write one last letter before i go",
+                                 ("stage_contact", 0.98), ("glossary_letterbox_contact", 0.01))
+    assert parsed["intent"]["name"] == "safety_crisis"
+    assert [r["name"] for r in parsed["intent_ranking"][:2]] == ["safety_crisis", "stage_contact"]
+
+
+def test_an_idiom_with_a_question_is_answered_not_alarmed():
+    parsed = pipeline_after_diet("this form is murder, when is the icpc",
+                                 ("safety_danger", 0.7), ("stage_icpc", 0.25), ("stage_cmh", 0.05))
+    assert parsed["intent"]["name"] == "stage_icpc"
+    assert parsed["intent"]["confidence"] > 0.8  # the question, as clear as it was without the idiom

@@ -4,9 +4,13 @@ It combines the reviewed phrase list (bot/safety.py) with the classifier:
 - a phrase found in the message always wins, whatever the classifier thought;
 - a safety intent the classifier is fairly sure of counts too, even with no phrase,
   unless the message is an everyday idiom ("this form is murder");
-- the safety intent becomes the top intent with full confidence, so the fallback
-  never swallows it, and the rest of the ranking is kept so the question she also
-  asked can be answered after the safety reply (action_answer_also).
+- the safety intent becomes the top intent with full confidence, and the rest of the
+  ranking is kept (scaled down, so the FallbackClassifier after this step never finds
+  the two "too close" and swallows the safety reply) so the question she also asked
+  can be answered after the safety reply (action_answer_also);
+- a safety guess of the classifier is dropped, and the best ordinary intent used, when
+  the phrase list found an idiom or a known near-miss ("a plastic knife"), or when the
+  guess is below the threshold.
 """
 from __future__ import annotations
 
@@ -23,17 +27,39 @@ from bot.safety import check
 
 INTENT_FOR = {"danger": "safety_danger", "crisis": "safety_crisis", "abuse": "safety_domestic_abuse"}
 SAFETY_INTENTS = set(INTENT_FOR.values())
+# Other intents' confidences are scaled by this under a promoted safety intent: at most
+# 0.9 against 1.0, well clear of the FallbackClassifier's ambiguity threshold (0.05).
+OTHERS_SCALE = 0.9
 
 
 def decide(text: str, ranking: list[dict], threshold: float) -> tuple[str | None, bool]:
-    """(safety intent or None, whether to demote a safety guess as an idiom)."""
+    """(safety intent or None, whether to drop the classifier's safety guess)."""
     finding = check(text)
     if finding.kind:
         return INTENT_FOR[finding.kind], False
     for entry in ranking:
         if entry.get("name") in SAFETY_INTENTS and entry.get("confidence", 0) >= threshold:
             return (None, True) if finding.idiom else (entry["name"], False)
-    return None, finding.idiom
+    # No phrase and no sure guess: a safety intent on top is only an unsure guess.
+    top = ranking[0].get("name") if ranking else None
+    return None, finding.idiom or top in SAFETY_INTENTS
+
+
+def promote(safety: str, ranking: list[dict]) -> list[dict]:
+    """The safety intent first with full confidence; the rest kept in order, scaled down."""
+    rest = [{**entry, "confidence": entry.get("confidence", 0) * OTHERS_SCALE}
+            for entry in ranking if entry.get("name") != safety]
+    return [{"name": safety, "confidence": 1.0}] + rest
+
+
+def without_safety(ranking: list[dict]) -> list[dict]:
+    """The ranking without the safety intents, rescaled to what the classifier would
+    have said had they not been there (so a clear question is not taken as unclear)."""
+    ordinary = [entry for entry in ranking if entry.get("name") not in SAFETY_INTENTS]
+    total = sum(entry.get("confidence", 0) for entry in ordinary)
+    if total <= 0:
+        return ordinary
+    return [{**entry, "confidence": entry.get("confidence", 0) / total} for entry in ordinary]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -58,13 +84,12 @@ class SafetyCheck(GraphComponent, IntentClassifier):
             ranking = list(message.get("intent_ranking") or [])
             safety, demote = decide(message.get("text") or "", ranking, self.threshold)
             if safety:
-                top = {"name": safety, "confidence": 1.0}
-                rest = [entry for entry in ranking if entry.get("name") != safety]
-                message.set("intent", top, add_to_output=True)
-                message.set("intent_ranking", [top] + rest, add_to_output=True)
-            elif demote:
-                ordinary = [entry for entry in ranking if entry.get("name") not in SAFETY_INTENTS]
-                if ordinary and (message.get("intent") or {}).get("name") in SAFETY_INTENTS:
+                promoted = promote(safety, ranking)
+                message.set("intent", promoted[0], add_to_output=True)
+                message.set("intent_ranking", promoted, add_to_output=True)
+            elif demote and (message.get("intent") or {}).get("name") in SAFETY_INTENTS:
+                ordinary = without_safety(ranking)
+                if ordinary:
                     message.set("intent", ordinary[0], add_to_output=True)
                     message.set("intent_ranking", ordinary, add_to_output=True)
         return messages
