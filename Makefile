@@ -77,5 +77,26 @@ usage-report: install
 install-browser-tests: install
 	bash scripts/install-browser-tests.sh
 
+## make run-cluster: PostgreSQL, Redis, the action server, two Rasa servers and nginx on
+## 127.0.0.1:5005 (the chat page on :8080), installing what is missing from Debian's
+## packages. Instead of `make run`, not beside it. Ctrl-C stops everything.
+.PHONY: run-cluster test-cluster bench
+run-cluster: install $(MODEL)
+	bash scripts/cluster/install.sh
+	$(PY) scripts/cluster/cluster.py run
+
+## make test-cluster: the lock store against Redis, then the failover test (a Rasa server
+## killed and PostgreSQL restarted under 20 conversations); prints the counts.
+test-cluster: install $(MODEL)
+	bash scripts/cluster/install.sh
+	$(PY) -m pytest -q -p no:cacheprovider tests/cluster
+	$(PY) tests/cluster/failover.py
+
+## make bench: latency, throughput, memory, start and train times beside `rasa init`'s
+## starter bot, measured in the same run (docs/performance.md). Takes about 25 minutes.
+bench: install $(MODEL)
+	bash scripts/cluster/install.sh
+	$(PY) benchmarks/run.py
+
 clean:
 	rm -rf build models .rasa var

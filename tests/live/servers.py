@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Sequence
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -29,15 +30,22 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> 
 class Servers:
     """An action server and a Rasa server, both on 127.0.0.1, with their own SQLite file."""
 
-    def __init__(self, workdir: Path, rasa_port: int = 15005, actions_port: int = 15055):
+    # The store endpoints.yml uses; a test may set "SQL" to compare with Rasa's own.
+    tracker_store_type = "bot.channels.private_store.PrivateSQLTrackerStore"
+
+    def __init__(self, workdir: Path, rasa_port: int = 15005, actions_port: int = 15055, cors: Sequence[str] = (),
+                 env: dict[str, str] | None = None):
         self.workdir = workdir
+        self.extra_env = dict(env or {})  # e.g. the SMS gateway settings
         self.rasa_port, self.actions_port = rasa_port, actions_port
+        self.cors = tuple(cors)  # page origins allowed to call Rasa from a browser (the web widget)
         self.db = workdir / "tracker.db"
         self.logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
         self.procs: dict[str, subprocess.Popen] = {}
 
     def _env(self) -> dict:
-        return {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
+        return {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
+                **self.extra_env}
 
     def start_actions(self) -> None:
         self.procs["actions"] = subprocess.Popen(
@@ -56,12 +64,13 @@ class Servers:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.db}\n"
+            f"tracker_store:\n  type: {self.tracker_store_type}\n  dialect: sqlite\n  db: {self.db}\n"
         )
         self.procs["rasa"] = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(ROOT / "models" / "current.tar.gz"),
              "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-             "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
+             "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints),
+             *(["--cors", *self.cors] if self.cors else [])],
             cwd=ROOT, env=self._env(), stdout=self.logs["rasa"].open("ab"), stderr=subprocess.STDOUT,
         )
         wait_until_up(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", self.procs["rasa"])

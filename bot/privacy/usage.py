@@ -1,0 +1,110 @@
+"""Counts, not content: how the service is used, per day, with no sender and no text.
+
+One table, `usage_daily`, in the same database as the tracker store:
+
+  day (YYYY-MM-DD, UTC) | kind | item | count
+
+kinds:
+  conversation  a conversation (Rasa session) started; item is ""
+  sent          a content item was sent; item is its content id
+  safety        a safety item was sent (also counted under `sent`)
+  ended_at      conversations whose latest item is this one; as a conversation
+                moves on, its count moves from the old item to the new one, so on
+                any day the counts say where conversations stopped (or are now)
+
+Counts are worked out from the events a save adds to a conversation, so they need
+no sender id; the day of `ended_at` is the day the conversation started.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Iterable
+
+import sqlalchemy as sa
+
+from bot.privacy.stored_events import content_id_of
+
+metadata = sa.MetaData()
+usage_daily = sa.Table(
+    "usage_daily",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("item", sa.String(255), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False, default=0),
+)
+
+Key = tuple[str, str, str]
+
+
+def create_table(engine: sa.engine.Engine) -> None:
+    metadata.create_all(engine, tables=[usage_daily])
+
+
+def day_of(timestamp: float | None) -> str:
+    moment = datetime.fromtimestamp(timestamp, timezone.utc) if timestamp else datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d")
+
+
+def _current_session(events: list[dict]) -> list[dict]:
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    return events[starts[-1]:] if starts else events
+
+
+def _last_item(events: Iterable[dict]) -> str | None:
+    last = None
+    for event in events:
+        if event.get("event") == "bot":
+            last = content_id_of(event) or last
+    return last
+
+
+def counts_for_save(stored: list[dict], new: list[dict]) -> Counter[Key]:
+    """What a save adds to the counts. `stored` are this session's events already in
+    the store, `new` the events this save adds (both as dicts)."""
+    counts: Counter[Key] = Counter()
+    for event in new:
+        if event.get("event") == "session_started":
+            counts[(day_of(event.get("timestamp")), "conversation", "")] += 1
+        elif event.get("event") == "bot" and (item := content_id_of(event)):
+            day = day_of(event.get("timestamp"))
+            counts[(day, "sent", item)] += 1
+            if item.startswith("safety/"):
+                counts[(day, "safety", item)] += 1
+    session = _current_session(stored + new)
+    if not session:
+        return counts
+    started = session[0].get("timestamp")
+    already_stored = len(session) - len(new)  # <= 0 when this save started the session
+    before = _last_item(session[:already_stored]) if already_stored > 0 else None
+    after = _last_item(session)
+    if after and before != after:
+        day = day_of(started)
+        if before:
+            counts[(day, "ended_at", before)] -= 1
+        counts[(day, "ended_at", after)] += 1
+    return Counter({key: delta for key, delta in counts.items() if delta})
+
+
+def add(connection: sa.engine.Connection, counts: Counter[Key]) -> None:
+    """Add counts in the caller's transaction (works on SQLite and PostgreSQL)."""
+    for (day, kind, item), delta in counts.items():
+        if not delta:
+            continue
+        where = (usage_daily.c.day == day) & (usage_daily.c.kind == kind) & (usage_daily.c.item == item)
+        updated = connection.execute(
+            usage_daily.update().where(where).values(count=usage_daily.c.count + delta)
+        ).rowcount
+        if not updated:
+            connection.execute(usage_daily.insert().values(day=day, kind=kind, item=item, count=delta))
+
+
+def read(engine: sa.engine.Engine) -> list[dict]:
+    """Every count, oldest day first."""
+    create_table(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(usage_daily).order_by(usage_daily.c.day, usage_daily.c.kind, usage_daily.c.item)
+        )
+        return [dict(row._mapping) for row in rows]
