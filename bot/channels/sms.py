@@ -1,0 +1,132 @@
+"""SMS channel for Twilio-compatible gateways: `POST /webhooks/sms/webhook`.
+
+Unlike Rasa's built-in Twilio channel, this one checks `X-Twilio-Signature` (403
+otherwise), answers the webhook at once with empty TwiML and replies in the
+background through the gateway's REST API, never crashes on a missing field, and
+never sees the phone number past the webhook: the conversation is kept under a
+keyed hash of it. Everything else (keywords, numbered choices, segments, STOP,
+retries) lives in the Rasa-free `bot.sms` package.
+
+Configured only from the environment (see docs/sms.md): SMS_GATEWAY_URL,
+SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM_NUMBER, SENDER_HASH_KEY, SMS_STATE_DB,
+SMS_PUBLIC_URL.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from twilio.request_validator import RequestValidator
+
+from bot.channels.forget import forget_conversation, on_forget
+from bot.channels.rest import content_metadata
+from bot.sms.conversation import Inbound, SmsConversations
+from bot.sms.gateway import GatewayConfig, SmsGateway
+from bot.sms.sender_id import SenderHasher
+from bot.sms.state import SmsState
+
+logger = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+TURN_TIMEOUT = 50.0   # below Rasa's 60 s conversation lock
+
+
+class SmsOutput(CollectingOutputChannel):
+    """Collects the turn's messages with their content ids; named "sms" so the
+    domain's `channel: sms` variations and the actions' SMS renderings are used."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._persist_message({**self._message(recipient_id, text=text), **content_metadata(kwargs)})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        message = self._message(recipient_id, text=text, buttons=buttons)
+        await self._persist_message({**message, **content_metadata(kwargs)})
+
+
+class SmsInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "SmsInput":
+        if credentials:
+            logger.warning("sms: settings in credentials.yml are ignored; use environment variables")
+        return cls(GatewayConfig.from_env(), os.environ.get("SMS_PUBLIC_URL") or None)
+
+    def __init__(self, gateway: GatewayConfig, public_url: str | None = None):
+        self.gateway_config = gateway
+        self.public_url = public_url
+        self.validator = RequestValidator(gateway.auth_token)
+        self.conversations: SmsConversations | None = None
+
+    def _conversations(self, app, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SmsConversations:
+        if self.conversations is None:
+            async def ask_bot(sender: str, text: str) -> list[dict[str, Any]]:
+                collector = SmsOutput()
+                try:
+                    await asyncio.wait_for(
+                        on_new_message(UserMessage(text, collector, sender, input_channel=self.name())),
+                        TURN_TIMEOUT,
+                    )
+                except asyncio.TimeoutError:
+                    logger.error("sms: the bot took too long")
+                return collector.messages
+
+            def forget(sender: str) -> bool:
+                return forget_conversation(app.ctx.agent.tracker_store, sender)
+
+            state = SmsState()
+            on_forget(state.forget)  # a deletion from elsewhere (retention, REST) clears SMS records too
+            self.conversations = SmsConversations(
+                state, SmsGateway(self.gateway_config), SenderHasher.from_env(), ask_bot, forget)
+        return self.conversations
+
+    def signed_url(self, request: Request) -> str:
+        """The URL the gateway signed: the public one when a proxy sits in front."""
+        if self.public_url:
+            query = request.query_string
+            return self.public_url + (f"?{query}" if query and "?" not in self.public_url else "")
+        return request.url
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("sms_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> response.HTTPResponse:
+            form = request.form or {}
+            signature = request.headers.get("X-Twilio-Signature", "")
+            if not signature or not self.validator.validate(self.signed_url(request), form, signature):
+                logger.warning("sms: refused a request with a %s signature",
+                               "wrong" if signature else "missing")  # never the number
+                return response.text("forbidden", status=403)
+            number, sid = form.get("From") or "", form.get("MessageSid") or ""
+            if not number:
+                logger.warning("sms: signed request without a sender; nothing to answer")
+            else:
+                conversations = self._conversations(request.app, on_new_message)
+                conversations.receive(Inbound(sid, number, form.get("Body") or ""))
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        @webhook.listener("after_server_stop")
+        async def close(*_: Any) -> None:
+            if self.conversations is not None:
+                await self.conversations.gateway.close()
+                self.conversations.state.close()
+
+        return webhook
