@@ -3,6 +3,7 @@
 # (a lock), and the time it took is printed, since CI has a budget to keep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false   # no telemetry or error reports leave this machine
 mkdir -p build
 exec 9>build/.train.lock
 flock 9

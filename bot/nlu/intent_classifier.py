@@ -1,0 +1,60 @@
+"""The pipeline step that trains and runs bot/nlu/intent_model.py inside Rasa."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.intent_model import IntentModel
+
+FILE = "intent_model.pkl"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class MeaningIntentClassifier(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"random_seed": 2611, "ranking_length": 10}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: IntentModel | None = None) -> None:
+        self.config = config
+        self.model_storage, self.resource = model_storage, resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "MeaningIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "MeaningIntentClassifier":
+        with model_storage.read_from(resource) as directory:
+            return cls(config, model_storage, resource, IntentModel.load(Path(directory) / FILE))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        self.model = IntentModel.fit([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples],
+                                     seed=int(self.config["random_seed"]))
+        with self.model_storage.write_to(self.resource) as directory:
+            self.model.save(Path(directory) / FILE)
+        return self.resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if self.model is None or not message.get(TEXT):
+                continue
+            ranking = [{"name": name, "confidence": confidence}
+                       for name, confidence in self.model.rank(message.get(TEXT), self.config["ranking_length"])]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
