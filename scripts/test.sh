@@ -6,12 +6,13 @@ export PYTHONPATH=$PWD
 py=.venv/bin/python
 t0=$(date +%s)
 step() { echo; echo "== $1 ($(( $(date +%s) - t0 )) s)"; }
+pytest() { $py -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning "$@"; }
 
 step "Content lint (make lint-content)"
 make --no-print-directory lint-content
 
-step "Unit tests: content, rendering, actions, dates"
-$py -m pytest -q -p no:cacheprovider tests --ignore=tests/live
+step "Unit tests: content, rendering, actions, dates, safety, SMS, privacy, scripts"
+pytest tests --ignore=tests/live --ignore=tests/browser --ignore=tests/cluster
 
 step "Validate data, then train if anything changed"
 make --no-print-directory train
@@ -22,7 +23,14 @@ make --no-print-directory stories
 step "Held-out NLU evaluation"
 $py scripts/nlu_eval.py --min-accuracy 0.95
 
-step "Live servers over HTTP"
-$py -m pytest -q -p no:cacheprovider tests/live
+step "Safety sets through the model (recall and false alarms)"
+make --no-print-directory safety-eval
+
+step "Live servers over HTTP: web, dates, directory, advocate mode, SMS, privacy"
+pytest tests/live
+
+step "Browser tests: the chat page in Chromium"
+make --no-print-directory install-browser-tests
+pytest tests/browser
 
 step "All passed"
