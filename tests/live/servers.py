@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
@@ -84,6 +85,16 @@ class Servers:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.procs.clear()
+
+    @contextmanager
+    def running(self):
+        """Both servers up for the block, always stopped after it."""
+        try:
+            self.start_actions()
+            self.start_rasa()
+            yield self
+        finally:
+            self.stop()
 
     def say(self, sender: str, message, timeout: float = 30) -> list[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()

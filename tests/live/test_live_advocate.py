@@ -3,20 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.live.servers import Servers
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    running = Servers(tmp_path_factory.mktemp("live-advocate"))
-    try:
-        running.start_actions()
-        running.start_rasa()
-        yield running
-    finally:
-        running.stop()
 
 
 def test_advocate_mode_switches_on_shows_prompts_and_switches_back(servers, content):

@@ -5,24 +5,9 @@ import sqlite3
 
 import pytest
 
-from tests.live.servers import Servers
+from tests.live.conftest import content_ids
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    running = Servers(tmp_path_factory.mktemp("live"))
-    try:
-        running.start_actions()
-        running.start_rasa()
-        yield running
-    finally:
-        running.stop()
-
-
-def content_ids(messages):
-    return [m.get("content_id") for m in messages]
 
 
 def test_the_readme_curl_answers_with_text_and_the_stage_id(servers):

@@ -234,14 +234,9 @@ def test_the_usage_report_is_written_from_the_real_run(runs, tmp_path):
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    running = Servers(tmp_path_factory.mktemp("privacy-delete"), rasa_port=15605, actions_port=15655,
-                      env={"KEEP_USER_TEXT": "off"})
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with Servers(tmp_path_factory.mktemp("privacy-delete"), rasa_port=15605, actions_port=15655,
+                 env={"KEEP_USER_TEXT": "off"}).running() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.mark.parametrize("words", ["delete my conversation", "delete my chat"])

@@ -39,13 +39,8 @@ def gateway():
 def servers(tmp_path_factory, gateway):
     workdir = tmp_path_factory.mktemp("sms-live")
     env = {**gateway.env, "SENDER_HASH_KEY": HASH_KEY, "SMS_STATE_DB": str(workdir / "sms.db")}
-    running = Servers(workdir, rasa_port=RASA_PORT, actions_port=ACTIONS_PORT, env=env)
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with Servers(workdir, rasa_port=RASA_PORT, actions_port=ACTIONS_PORT, env=env).running() as running:
         yield running
-    finally:
-        running.stop()
 
 
 def text(number: str, body: str, sid: str | None = None, signature: str | None = None) -> tuple[int, str, str]:
