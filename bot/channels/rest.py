@@ -8,8 +8,10 @@ adds the `meta/error` item.
 """
 from __future__ import annotations
 
+import json
 import logging
 from asyncio import CancelledError
+from functools import partial
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -25,6 +27,11 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000  # longer messages are cut: no question needs more, and NLU slows down
 FORGET_ME = "meta/forget-me"
+
+
+def reply_json(body: Any, status: int = 200) -> response.HTTPResponse:
+    """JSON as people read it: "stage/icpc", not Sanic's default "stage\\/icpc"."""
+    return response.json(body, status=status, dumps=partial(json.dumps, ensure_ascii=False))
 
 
 def content_metadata(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +71,7 @@ class ContentRestInput(RestInput):
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> response.HTTPResponse:
-            return response.json({"status": "ok"})
+            return reply_json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> response.HTTPResponse:
@@ -73,12 +80,12 @@ class ContentRestInput(RestInput):
             except Exception:  # malformed JSON
                 body = None
             if not isinstance(body, dict) or not isinstance(body.get("sender", ""), str):
-                return response.json({"error": "send JSON like {\"sender\": \"id\", \"message\": \"text\"}"}, status=400)
+                return reply_json({"error": "send JSON like {\"sender\": \"id\", \"message\": \"text\"}"}, status=400)
             sender_id = body.get("sender") or "default"
             text = body.get("message")
             if not isinstance(text, str) or not text.strip():
                 # Nothing to understand: say so kindly, without bothering the model.
-                return response.json(fallback_messages(sender_id, "meta/fallback"))
+                return reply_json(fallback_messages(sender_id, "meta/fallback"))
             collector = ContentCollectingOutputChannel()
             try:
                 await on_new_message(
@@ -97,6 +104,6 @@ class ContentRestInput(RestInput):
             messages = collector.messages or fallback_messages(sender_id, "meta/error")
             if any(m.get("content_id") == FORGET_ME for m in messages):
                 forget_conversation(request.app.ctx.agent.tracker_store, sender_id)
-            return response.json(messages)
+            return reply_json(messages)
 
         return webhook

@@ -16,6 +16,17 @@ def test_the_readme_curl_answers_with_text_and_the_stage_id(servers):
     assert messages[0]["text"] and messages[0]["buttons"]
 
 
+def test_the_raw_reply_reads_as_the_readme_shows_it(servers):
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": "raw", "message": "what is a child protection conference"}).encode())
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        assert '"content_id": "stage/icpc"' in reply.read().decode()
+
+
 def test_walk_forward_and_back_through_the_stages(servers, content):
     sender = "walker"
     assert content_ids(servers.say(sender, "they want to do a section 47 on my kids")) == ["stage/section-47"]
