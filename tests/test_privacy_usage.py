@@ -98,3 +98,18 @@ def test_the_report_has_a_chart_and_numbers_for_each_count(store, tmp_path):
 def test_an_empty_table_still_gives_a_page():
     page = render([])
     assert "<h1>" in page and "<img" not in page
+
+
+def test_counts_from_two_saves_on_the_same_day_add_up_in_one_row(tmp_path):
+    # Two servers saving the same day's row: an upsert, so neither save fails.
+    from collections import Counter
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'usage.db'}")
+    usage.create_table(engine)
+    key = ("2026-11-26", "item", "stage/icpc")
+    for delta in (2, 3):
+        with engine.begin() as connection:
+            usage.add(connection, Counter({key: delta}))
+    assert [(r["item"], r["count"]) for r in usage.read(engine)] == [("stage/icpc", 5)]

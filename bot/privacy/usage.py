@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.privacy.stored_events import content_id_of
 
@@ -88,16 +89,19 @@ def counts_for_save(stored: list[dict], new: list[dict]) -> Counter[Key]:
 
 
 def add(connection: sa.engine.Connection, counts: Counter[Key]) -> None:
-    """Add counts in the caller's transaction (works on SQLite and PostgreSQL)."""
+    """Add counts in the caller's transaction, as one upsert per row.
+
+    An upsert, not update-then-insert: two Rasa servers saving on the same day would
+    otherwise both insert the new row and one save would fail.
+    """
+    dialects = {"sqlite": sqlite, "postgresql": postgresql}
+    upsert = dialects[connection.dialect.name].insert  # KeyError: a store this project does not support
     for (day, kind, item), delta in counts.items():
         if not delta:
             continue
-        where = (usage_daily.c.day == day) & (usage_daily.c.kind == kind) & (usage_daily.c.item == item)
-        updated = connection.execute(
-            usage_daily.update().where(where).values(count=usage_daily.c.count + delta)
-        ).rowcount
-        if not updated:
-            connection.execute(usage_daily.insert().values(day=day, kind=kind, item=item, count=delta))
+        statement = upsert(usage_daily).values(day=day, kind=kind, item=item, count=delta)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=["day", "kind", "item"], set_={"count": usage_daily.c.count + delta}))
 
 
 def read(engine: sa.engine.Engine) -> list[dict]:
