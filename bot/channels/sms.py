@@ -18,13 +18,13 @@ import logging
 import os
 from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
 from bot.channels.forget import forget_conversation, on_forget
-from bot.channels.rest import content_metadata
+from bot.channels.rest import ContentCollectingOutputChannel
 from bot.sms.conversation import Inbound, SmsConversations
 from bot.sms.gateway import GatewayConfig, SmsGateway
 from bot.sms.sender_id import SenderHasher
@@ -36,22 +36,13 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 TURN_TIMEOUT = 50.0   # below Rasa's 60 s conversation lock
 
 
-class SmsOutput(CollectingOutputChannel):
+class SmsOutput(ContentCollectingOutputChannel):
     """Collects the turn's messages with their content ids; named "sms" so the
     domain's `channel: sms` variations and the actions' SMS renderings are used."""
 
     @classmethod
     def name(cls) -> str:
         return "sms"
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._persist_message({**self._message(recipient_id, text=text), **content_metadata(kwargs)})
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        message = self._message(recipient_id, text=text, buttons=buttons)
-        await self._persist_message({**message, **content_metadata(kwargs)})
 
 
 class SmsInput(InputChannel):
