@@ -90,20 +90,14 @@ def render(rows: list[dict]) -> str:
     sections = []
     if not rows:
         sections.append(f"<p>{html.escape(TITLES['empty'])}</p>")
-    for kind in ("conversation", "safety"):
-        days = _per_day(rows, kind)
-        if days:
-            sections.append(
-                f"<h2>{html.escape(TITLES[kind])}</h2>"
-                f'<img alt="{html.escape(TITLES[kind])}" src="{_day_chart(days, TITLES[kind])}">{_table(days)}'
-            )
-    for kind in ("sent", "ended_at"):
-        totals = _totals(rows, kind)
-        if totals:
-            sections.append(
-                f"<h2>{html.escape(TITLES[kind])}</h2>"
-                f'<img alt="{html.escape(TITLES[kind])}" src="{_item_chart(totals, TITLES[kind])}">{_table(totals)}'
-            )
+    # Counts per day (a line over time) and totals per item (bars), each with its table.
+    for kinds, collect, chart in ((("conversation", "safety"), _per_day, _day_chart),
+                                  (("sent", "ended_at"), _totals, _item_chart)):
+        for kind in kinds:
+            data = collect(rows, kind)
+            if data:
+                title = html.escape(TITLES[kind])
+                sections.append(f'<h2>{title}</h2><img alt="{title}" src="{chart(data, TITLES[kind])}">{_table(data)}')
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(TITLES['page'])}</title>"

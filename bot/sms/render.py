@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from bot.render import Button
 from bot.sms_text import segments
 
 MAX_SEGMENTS = 3
@@ -20,10 +21,8 @@ MIN_OPTIONS = 3          # drop options beyond this only when the text would not
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
-@dataclass(frozen=True)
-class Choice:
-    title: str
-    payload: str
+# A numbered option is a button's title and payload, written out for a text message.
+Choice = Button
 
 
 @dataclass(frozen=True)
