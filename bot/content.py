@@ -16,6 +16,9 @@ import yaml
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 ID_PATTERN = re.compile(r"^(stage|rights|help|safety|dates|glossary|meta)/[a-z0-9-]+$")
 TEXT_FIELDS = ("title", "web", "more", "rights", "sms", "ask", "result")
+# Follow-ups she may ask about the item she is on, each answered from the item's
+# own `answers` (see content/README.md).
+FOLLOW_UP_KINDS = ("allowed", "who", "say_no", "how_long", "appeal", "free", "what_now")
 STAGE_ONLY_FIELDS = ("rights", "ask_her", "check", "next")
 
 
@@ -23,6 +26,13 @@ STAGE_ONLY_FIELDS = ("rights", "ask_her", "check", "next")
 class Source:
     title: str
     url: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice an item offers with its own label ("The police took them")."""
+    label: str
+    id: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,14 @@ class Item:
     ask: str = ""                 # dates/: the question for the date it counts from
     result: str = ""              # dates/: the worked-out answer, with {{ start }} and {{ due }}
     asked: bool = True            # False: said by the bot (errors, channel words), never asked for
+    answers: tuple[tuple[str, str], ...] = ()   # (follow-up kind, answer text), see FOLLOW_UP_KINDS
+    then: str = ""                # an item sent straight after this one (a feeling, then the help)
+    options: tuple[Option, ...] = ()  # labelled choices (a triage question), instead of follow-up titles
+    language: str = ""            # ISO 639-1 code of an item written in another language
+    needs_native_review: bool = False
+
+    def answer(self, kind: str) -> str:
+        return dict(self.answers).get(kind, "")
 
     @property
     def group(self) -> str:
@@ -109,6 +127,27 @@ def _ids(value, where: str, name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _answers(value, where: str) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ContentError(f"{where}: `answers` should map follow-up kinds to text")
+    for kind, text in value.items():
+        if kind not in FOLLOW_UP_KINDS:
+            raise ContentError(f"{where}: `answers` has `{kind}`; use one of {', '.join(FOLLOW_UP_KINDS)}")
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(f"{where}: `answers.{kind}` should be text")
+    return tuple((kind, value[kind].strip()) for kind in FOLLOW_UP_KINDS if kind in value)
+
+
+def _options(value, where: str) -> tuple[Option, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, dict) and v.get("label") and v.get("id") for v in value):
+        raise ContentError(f"{where}: `options` should be a list of `label` and `id` pairs")
+    return tuple(Option(str(v["label"]), str(v["id"])) for v in value)
+
+
 def _sources(value, where: str) -> tuple[Source, ...]:
     if not isinstance(value, list) or not value:
         raise ContentError(f"{where}: add at least one source (title and url) under `sources`")
@@ -166,6 +205,11 @@ def load_item(path: Path, root: Path) -> Item:
         ask=_text(data.get("ask"), where, "ask"),
         result=_text(data.get("result"), where, "result"),
         asked=data.get("asked", True) is not False,
+        answers=_answers(data.get("answers"), where),
+        then=_text(data.get("then"), where, "then"),
+        options=_options(data.get("options"), where),
+        language=_text(data.get("language"), where, "language"),
+        needs_native_review=data.get("needs_native_review") is True,
         path=path,
     )
 
@@ -233,7 +277,9 @@ def reference_problems(content: Content) -> list[str]:
     """Follow-ups and `next` ids that point nowhere, named with the file to fix."""
     problems = []
     for item in content.items.values():
-        for name, ids in (("follow_ups", item.follow_ups), ("next", item.next)):
+        linked = (("follow_ups", item.follow_ups), ("next", item.next), ("then", (item.then,) if item.then else ()),
+                  ("options", tuple(o.id for o in item.options)))
+        for name, ids in linked:
             for target in ids:
                 if target not in content.items:
                     problems.append(f"{item.path.name} ({item.id}): `{name}` names {target}, which does not exist")

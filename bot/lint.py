@@ -105,6 +105,13 @@ def _sentence_checks(where: str, name: str, text: str) -> list[Finding]:
     ]
 
 
+def _shown(item) -> list[tuple[str, str]]:
+    """(field name, raw text) of every field shown to people, follow-up answers included."""
+    fields = [(name, getattr(item, name, "")) for name in SHOWN_FIELDS]
+    fields += [(f"answers.{kind}", text) for kind, text in item.answers]
+    return [(name, raw) for name, raw in fields if raw]
+
+
 def lint_items(content: Content, root: Path, today: dt.date) -> list[Finding]:
     renderer = Renderer(content)
     samples = _sample_values()
@@ -113,22 +120,25 @@ def lint_items(content: Content, root: Path, today: dt.date) -> list[Finding]:
         where = _where(item.path, root)
         findings += _review_age(where, "last reviewed", item.last_reviewed, today)
         findings += _words_checks(where, "title", item.title)
-        for name in SHOWN_FIELDS:
-            raw = getattr(item, name, "")
-            if not raw:
-                continue
+        for name, raw in _shown(item):
             findings += _words_checks(where, name, raw)
             try:
-                text = renderer.field(item, name, Channel.SMS if name == "sms" else Channel.WEB,
-                                      samples if name == "result" else None)
+                text = renderer.text(raw, Channel.SMS if name == "sms" else Channel.WEB,
+                                     samples if name == "result" else None)
             except ContentError as error:
                 findings.append(Finding(where, f"`{name}`: {error}; fix the {{{{ }}}} in it"))
                 continue
+            if item.language:  # another language: English reading scores mean nothing here
+                if name == "sms" and segments(text + "x" * SMS_OPTIONS_ALLOWANCE) > MAX_SMS_SEGMENTS:
+                    findings.append(Finding(where, f"`sms` is {len(text)} characters; it must fit "
+                                                   f"{MAX_SMS_SEGMENTS} texts with its choices"))
+                continue
             findings += _sentence_checks(where, name, text)
-            if name in ("web", "rights") and len(words(text)) > MAX_WEB_WORDS:
-                findings.append(Finding(where, f"`{name}` is {len(words(text))} words; keep it to "
-                                               f"{MAX_WEB_WORDS} and move detail to `more`"))
-            if name in ("web", "sms", "rights"):
+            if name in ("web", "rights") or name.startswith("answers."):
+                if len(words(text)) > MAX_WEB_WORDS:
+                    findings.append(Finding(where, f"`{name}` is {len(words(text))} words; keep it to "
+                                                   f"{MAX_WEB_WORDS} and move detail to `more`"))
+            if name in ("web", "sms", "rights") or name.startswith("answers."):
                 grade = reading_grade(text)
                 if grade > MAX_GRADE:
                     findings.append(Finding(where, f"`{name}` reads at grade {grade:.1f}; use shorter words "
