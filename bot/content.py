@@ -30,9 +30,15 @@ class Source:
 
 @dataclass(frozen=True)
 class Option:
-    """A choice an item offers with its own label ("The police took them")."""
+    """A choice an item offers with its own label ("The police took them"): an item to
+    show, or an intent of the hand-written domain (`intent: checkin_no`)."""
     label: str
-    id: str
+    id: str = ""
+    intent: str = ""
+
+    @property
+    def payload(self) -> str:
+        return "/" + (self.intent or intent_for(self.id))
 
 
 @dataclass(frozen=True)
@@ -143,9 +149,10 @@ def _answers(value, where: str) -> tuple[tuple[str, str], ...]:
 def _options(value, where: str) -> tuple[Option, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(v, dict) and v.get("label") and v.get("id") for v in value):
-        raise ContentError(f"{where}: `options` should be a list of `label` and `id` pairs")
-    return tuple(Option(str(v["label"]), str(v["id"])) for v in value)
+    if not isinstance(value, list) or not all(
+            isinstance(v, dict) and v.get("label") and bool(v.get("id")) != bool(v.get("intent")) for v in value):
+        raise ContentError(f"{where}: `options` should be a list of a `label` with an `id` (or an `intent`)")
+    return tuple(Option(str(v["label"]), str(v.get("id") or ""), str(v.get("intent") or "")) for v in value)
 
 
 def _sources(value, where: str) -> tuple[Source, ...]:
@@ -225,9 +232,10 @@ STAGE_ORDER = (
 
 
 def service_files(root: Path = CONTENT_DIR) -> list[Path]:
-    """services.yml (national and reference services), then one file per local area."""
+    """services.yml, then national services by topic, then one file per local area."""
+    national = sorted((root / "services" / "national").glob("*.yml"))
     local = sorted((root / "services" / "local").glob("*.yml"))
-    return [root / "services.yml", *local]
+    return [root / "services.yml", *national, *local]
 
 
 def load_services(root: Path = CONTENT_DIR) -> dict[str, dict]:
@@ -278,7 +286,7 @@ def reference_problems(content: Content) -> list[str]:
     problems = []
     for item in content.items.values():
         linked = (("follow_ups", item.follow_ups), ("next", item.next), ("then", (item.then,) if item.then else ()),
-                  ("options", tuple(o.id for o in item.options)))
+                  ("options", tuple(o.id for o in item.options if o.id)))
         for name, ids in linked:
             for target in ids:
                 if target not in content.items:

@@ -142,6 +142,8 @@ class Renderer:
         """The choices offered after an item: navigation for stages, then follow-ups."""
         if part == "ask":  # a question for a date: the one other answer is "I'm not sure"
             return (Button(self.label("not_sure"), "/dont_know"),)
+        if item.options and part == "main":  # a question with its own labelled answers
+            return tuple(Button(option.label, option.payload) for option in item.options)
         buttons: list[Button] = []
         if item.more and part != "more":
             buttons.append(Button(self.label("more"), "/nav_more"))
@@ -158,15 +160,23 @@ class Renderer:
 
     def message(
         self, content_id: str, channel: Channel = Channel.WEB, part: str = "main",
-        values: dict[str, str] | None = None,
+        values: dict[str, str] | None = None, extra_buttons: tuple[Button, ...] = (),
     ) -> Message:
-        """One item as a message. `part` is main, more, rights, or for dates ask or result."""
+        """One item as a message. `part` is main, more, rights, short (the SMS text, a
+        shorter version), answer:<kind> (its answer to a follow-up), or for dates ask or
+        result. `extra_buttons` come before the item's own (other worries she named)."""
         item = self.content.item(content_id)
-        field_name = {"main": "sms" if channel is Channel.SMS else "web"}.get(part, part)
-        text = self.field(item, field_name, channel, values)
+        if part.startswith("answer:"):
+            text = self.text(item.answer(part.split(":", 1)[1]), channel, values)
+            part = "answer"
+        else:
+            field_name = {"main": "sms" if channel is Channel.SMS else "web", "short": "sms"}.get(part, part)
+            text = self.field(item, field_name, channel, values)
         if channel is Channel.ADVOCATE and part == "main" and (item.ask_her or item.check):
             text = f"{text}\n\n{self.advocate_prompts(item)}"
-        return Message(content_id, text, part, self.buttons_for(item, part))
+        own = self.buttons_for(item, part)
+        buttons = tuple(dict.fromkeys(extra_buttons + tuple(b for b in own if b not in extra_buttons)))
+        return Message(content_id, text, part, buttons)
 
     def advocate_prompts(self, item: Item) -> str:
         """A stage's "Ask her:" and "Check:" lists, as plain text lines, for advocate mode."""
