@@ -1,4 +1,8 @@
-"""Answer a question with the item its intent names, and remember where she is."""
+"""Answer what she said from content, in the context of the conversation so far.
+
+The choice of items is bot/dialogue.py (Rasa-free); this action only reads the
+tracker into a Turn, sends the plan, and records where she is in slots.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -7,16 +11,72 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import fails_kindly, renderer, send_item
+from actions.common import channel_of, fails_kindly, renderer, send
+from bot import dialogue
+from bot.language import detect, languages
+from bot.nations import names_other_nation
+from bot.render import Button
 
 
-def show(dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main") -> list:
+def show(dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main",
+         extra_buttons: tuple[Button, ...] = ()) -> list:
     """Send an item and return the slot events that record it."""
-    send_item(dispatcher, tracker, content_id, part)
+    send(dispatcher, renderer().message(content_id, channel_of(tracker), part, extra_buttons=extra_buttons))
+    if content_id.startswith(("meta/", "safety/")):
+        return []  # a word about the conversation, not a topic she is reading about
     events = [SlotSet("last_item", content_id)]
     if content_id.startswith("stage/") and part == "main" and tracker.get_slot("stage") != content_id:
         history = list(tracker.get_slot("stage_history") or [])
         events += [SlotSet("stage", content_id), SlotSet("stage_history", (history + [content_id])[-20:])]
+    return events
+
+
+def _ranking(parse: dict) -> list[tuple[str, float]]:
+    return [(e.get("name") or "", float(e.get("confidence") or 0)) for e in parse.get("intent_ranking") or []]
+
+
+def _before_check_in(tracker: Tracker) -> list[tuple[str, float]]:
+    """What she asked in the message that got the safety check-in, if the last one did."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(users[:-1]):
+        parse = event.get("parse_data") or {}
+        if (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT:
+            return [(i, c) for i, c in _ranking(parse) if not i.startswith("safety_")]
+        return []
+    return []
+
+
+def turn_of(tracker: Tracker) -> dialogue.Turn:
+    content = renderer().content
+    parse = tracker.latest_message or {}
+    text = parse.get("text") or ""
+    intent = (parse.get("intent") or {}).get("name") or ""
+    return dialogue.Turn(
+        intent=intent,
+        ranking=_ranking(parse),
+        text=text,
+        topics=tuple(parse.get("topics") or ()),
+        last_item=tracker.get_slot("last_item"),
+        stage=tracker.get_slot("stage"),
+        told=frozenset(tracker.get_slot("told") or ()),
+        language=None if text.startswith("/") else detect(text, languages(content)),
+        other_nation=names_other_nation(text),
+        pending=_before_check_in(tracker) if intent == "checkin_no" else [],
+    )
+
+
+def send_plan(dispatcher: CollectingDispatcher, tracker: Tracker, turn: dialogue.Turn) -> list:
+    content = renderer().content
+    planned = dialogue.plan(content, turn)
+    events: list = []
+    for step in planned.steps:
+        extra = tuple(Button(title, payload) for title, payload in step.extra_buttons)
+        if step.content_id == "meta/keep-going":
+            extra = tuple(Button(t, p) for t, p in
+                          dialogue.keep_going_buttons(content, dialogue.current_item(content, turn)))
+        events += show(dispatcher, tracker, step.content_id, step.part, extra)
+    if planned.told != turn.told:
+        events.append(SlotSet("told", sorted(planned.told)))
     return events
 
 
@@ -26,12 +86,7 @@ class ActionAnswer(Action):
 
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        item = renderer().content.by_intent(intent)
-        if item is None:
-            send_item(dispatcher, tracker, "meta/fallback")
-            return []
-        return show(dispatcher, tracker, item.id)
+        return send_plan(dispatcher, tracker, turn_of(tracker))
 
 
 class ActionNavMore(Action):
@@ -46,8 +101,7 @@ class ActionNavMore(Action):
         last = tracker.get_slot("last_item")
         if last in content.items and content.item(last).more:
             return show(dispatcher, tracker, last, "more")
-        send_item(dispatcher, tracker, "meta/what-can-you-do")
-        return []
+        return show(dispatcher, tracker, "meta/what-can-you-do")
 
 
 # Intents worth answering after a safety reply: questions about the process.
@@ -56,7 +110,8 @@ ALSO_MIN_CONFIDENCE = 0.3
 
 
 class ActionAnswerAlso(Action):
-    """After a safety reply, answer the question she also asked, if she asked one.
+    """After a safety reply, answer the question she also asked, if she asked one, and
+    drop any question the bot was waiting on (a date, her area): safety comes first.
 
     The safety check keeps the classifier's ranking below the safety intent, so the
     best process question in it is what the rest of her message was about.
@@ -68,10 +123,11 @@ class ActionAnswerAlso(Action):
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         content = renderer().content
+        events = [SlotSet("area_asked", False), SlotSet("requested_slot", None)]
         for entry in (tracker.latest_message.get("intent_ranking") or [])[1:]:
             name = entry.get("name") or ""
             if name.startswith(ALSO_ANSWERED) and entry.get("confidence", 0) >= ALSO_MIN_CONFIDENCE:
                 item = content.by_intent(name)
-                if item is not None:
-                    return show(dispatcher, tracker, item.id)
-        return []
+                if item is not None and not item.id.startswith("dates/"):
+                    return events + show(dispatcher, tracker, item.id)
+        return events

@@ -28,6 +28,11 @@ OWN_ACTION = {"meta/forget-me": "action_forget_me", "help/advocacy": "action_fin
 DEADLINE_FORM = "deadline_form"
 # After these safety replies, the question she may also have asked is answered.
 ANSWER_ALSO_AFTER = {"safety/crisis", "safety/danger", "safety/domestic-abuse"}
+# After any safety reply, a question the bot was waiting on (a date) is dropped.
+DROP_QUESTION = [{"action": "action_deactivate_loop"}, {"active_loop": None}]
+# Set by the safety check (bot/nlu/safety_check.py) when risk is possible but unclear.
+CHECK_IN = "safety/check-in"
+CHECK_IN_INTENT = "safety_check_in"
 
 
 def is_static(content_id: str) -> bool:
@@ -51,7 +56,7 @@ def domain_part(content: Content) -> dict:
     asked = [item for item in content.items.values() if item.asked]
     return {
         "version": "3.1",
-        "intents": [item.intent for item in asked],
+        "intents": [item.intent for item in asked] + ([CHECK_IN_INTENT] if CHECK_IN in content.items else []),
         "responses": {
             response_name(cid): _response(renderer, cid) for cid in sorted(content.items) if is_static(cid)
         },
@@ -65,12 +70,17 @@ def rules(content: Content) -> dict:
             continue
         action = response_name(item.id) if is_static(item.id) else OWN_ACTION.get(item.id, "action_answer")
         actions = [{"action": action}]
-        if item.group == "dates":  # worked out from a date: in her message, or asked for
+        if item.ask:  # a deadline worked out from a date: in her message, or asked for
             actions = [{"action": "action_deadline_start"}, {"action": DEADLINE_FORM},
                        {"active_loop": DEADLINE_FORM}]
+        if item.group == "safety":
+            actions += DROP_QUESTION
         if item.id in ANSWER_ALSO_AFTER:
             actions.append({"action": "action_answer_also"})
         steps.append({"rule": f"answer {item.id}", "steps": [{"intent": item.intent}, *actions]})
+    if CHECK_IN in content.items:
+        steps.append({"rule": "ask her directly when risk is unclear", "steps": [
+            {"intent": CHECK_IN_INTENT}, {"action": response_name(CHECK_IN)}, *DROP_QUESTION]})
     return {"version": "3.1", "rules": steps}
 
 

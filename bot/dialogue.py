@@ -1,0 +1,197 @@
+"""What to say next, from what she said and where she is in the conversation.
+
+Rasa-free: the action (actions/answer.py) gathers a `Turn` from the tracker and sends
+the `Step`s this module plans. Every message is a content item (or one part of one);
+this module only chooses which, in which order, with which buttons.
+
+- an item she asked for, then its `then` item (a feeling, then the help that fits);
+- follow-ups ("is that allowed", "how long") answered from the item she is on;
+- short replies ("ok", "no") and "I don't get it" keep the conversation going;
+- a long message with several worries: the main one answered, the rest offered;
+- unsure: the likeliest topics as buttons and a person to talk to, never a dead end;
+- once per conversation: the not-a-lawyer line after the first stage, a word for a
+  supporter writing about someone else, the pointer for Wales, Scotland and NI.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.content import Content, FOLLOW_UP_KINDS, Item, intent_for
+
+FOLLOW_UP_PREFIX = "followup_"
+KEEP_GOING = {"keep_going", "dont_know", "checkin_no"}
+DONT_GET_IT = "dont_get_it"
+FALLBACK = "nlu_fallback"
+CHECK_IN_INTENT = "safety_check_in"
+# An item is worth offering as "did you mean" at this confidence or more.
+OFFER_MIN = 0.04
+MAX_OFFERS = 3
+# A follow-up kind no item answers itself is answered by one of these items.
+FOLLOW_UP_ELSEWHERE = {
+    "free": "rights/legal-aid",
+    "appeal": "rights/complain",
+    "allowed": "rights/complain",
+    "who": "rights/advocate-supporter",
+    "say_no": "rights/overview",
+    "what_now": "rights/overview",
+    "how_long": "rights/overview",
+}
+# Court decisions are appealed; other decisions are complained about.
+APPEALABLE = ("stage/epo", "stage/interim-care-order", "stage/orders", "stage/final-hearing",
+              "stage/placement-adoption", "stage/care-proceedings", "stage/cmh", "stage/irh")
+# Someone writing about another person: a relative, friend or worker and "she"/"her".
+SUPPORTER = re.compile(
+    r"\b(my|our) (sister|sis|daughter|mum|mam|mom|niece|cousin|friend|mate|granddaughter|partner|"
+    r"girlfriend|wife|client|service user|sister in law|daughter in law|step ?daughter)\b"
+    r"|\b(i'?m|i am) (her|a) (support worker|key ?worker|family support worker)\b",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One message to send: an item (or a part of it), with any extra buttons."""
+    content_id: str
+    part: str = "main"
+    extra_buttons: tuple[tuple[str, str], ...] = ()   # (title, payload) offered before its own
+
+
+@dataclass
+class Turn:
+    intent: str
+    ranking: list[tuple[str, float]]      # intent, confidence; best first
+    text: str = ""
+    topics: tuple[str, ...] = ()          # intents of the other sentences of a long message
+    last_item: str | None = None          # the last item she was shown
+    stage: str | None = None              # the stage she is reading about
+    told: frozenset[str] = frozenset()    # once-per-conversation items already sent
+    language: str | None = None           # her message's language, when not English
+    other_nation: bool = False            # she named a place in Wales, Scotland or NI
+    pending: list[tuple[str, float]] = field(default_factory=list)  # ranking before a check-in
+
+
+@dataclass
+class Plan:
+    steps: list[Step]
+    told: frozenset[str]                  # once-per-conversation items, now including these
+
+
+def _item_for(content: Content, intent: str) -> Item | None:
+    item = content.by_intent(intent)
+    return item if item is not None and item.asked else None
+
+
+def _answerable(content: Content, intent: str) -> bool:
+    """An intent this module can answer with an item (not a safety or navigation one)."""
+    item = _item_for(content, intent)
+    return item is not None and not item.id.startswith(("safety/", "dates/")) and item.id != "help/advocacy"
+
+
+def offers(content: Content, ranking: list[tuple[str, float]], exclude: set[str] = frozenset()) -> list[str]:
+    """The likeliest items from a ranking, as ids, for "did you mean" buttons."""
+    found = []
+    for intent, confidence in ranking:
+        if confidence < OFFER_MIN or len(found) >= MAX_OFFERS:
+            break
+        item = _item_for(content, intent)
+        if item is not None and item.id not in exclude and not item.id.startswith(("safety/", "meta/")):
+            found.append(item.id)
+    return found
+
+
+def current_item(content: Content, turn: Turn) -> Item | None:
+    """The item a follow-up is about: the last one shown, if it holds answers, else her stage."""
+    for candidate in (turn.last_item, turn.stage):
+        if candidate in content.items and not candidate.startswith(("meta/", "safety/")):
+            return content.items[candidate]
+    return None
+
+
+def follow_up(content: Content, kind: str, item: Item | None) -> Step:
+    if item is None:  # a follow-up with nothing to follow: its usual home
+        return Step({"appeal": "stage/appeal"}.get(kind, FOLLOW_UP_ELSEWHERE[kind]))
+    if item.answer(kind):
+        return Step(item.id, "answer:" + kind)
+    if kind == "how_long":
+        dated = next((f for f in item.follow_ups if f.startswith("dates/")), None)
+        if dated:
+            return Step(dated)
+        if item.more:
+            return Step(item.id, "more")
+    if kind == "appeal" and item.id in APPEALABLE:
+        return Step("stage/appeal")
+    if kind in ("what_now", "say_no") and item.rights:
+        return Step(item.id, "rights")
+    return Step(FOLLOW_UP_ELSEWHERE[kind])
+
+
+def _answer_intent(content: Content, intent: str, told: set[str], turn: Turn) -> list[Step]:
+    item = _item_for(content, intent)
+    if item is None:
+        return []
+    others = [t for t in turn.topics if t != intent and _answerable(content, t)]
+    extra = tuple((content.items[i].title, "/" + intent_for(i))
+                  for i in dict.fromkeys(_item_for(content, t).id for t in others))[:3]
+    steps = [Step(item.id, extra_buttons=extra)]
+    if item.then and item.then in content.items:
+        steps.append(Step(item.then))
+    if item.is_stage and "meta/not-a-lawyer" in content.items and "meta/not-a-lawyer" not in told:
+        steps.append(Step("meta/not-a-lawyer"))
+        told.add("meta/not-a-lawyer")
+    return steps
+
+
+def plan(content: Content, turn: Turn) -> Plan:
+    told = set(turn.told)
+    steps: list[Step] = []
+    language_item = f"meta/language-{turn.language}" if turn.language else None
+    if language_item in content.items:
+        return Plan([Step(language_item)], frozenset(told))
+    if turn.other_nation and "help/other-nations" not in told and turn.intent != "help_other_nations":
+        steps.append(Step("help/other-nations"))
+        told.add("help/other-nations")
+    if SUPPORTER.search(turn.text or "") and "meta/supporter" not in told and "meta/supporter" in content.items:
+        steps.append(Step("meta/supporter"))
+        told.add("meta/supporter")
+        if turn.intent == "meta_supporter":
+            return Plan(steps, frozenset(told))
+
+    intent = turn.intent
+    item = current_item(content, turn)
+    if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:
+        steps.append(follow_up(content, intent[len(FOLLOW_UP_PREFIX):], item))
+    elif intent == "checkin_no" and turn.pending:
+        steps.append(Step("meta/checkin-ok"))
+        best = next((i for i, c in turn.pending if c >= 0.2 and _answerable(content, i)), None)
+        steps += _answer_intent(content, best, told, turn) if best else [Step("meta/keep-going")]
+    elif intent in KEEP_GOING:
+        steps.append(Step("meta/keep-going"))
+    elif intent == DONT_GET_IT:
+        steps.append(Step(item.id, "short") if item else Step("meta/what-can-you-do"))
+    elif intent == FALLBACK or _item_for(content, intent) is None:
+        offered = offers(content, [(i, c) for i, c in turn.ranking if i != FALLBACK])
+        if re.search(r"[a-z]{2}", (turn.text or "").lower()) and offered:
+            steps.append(Step("meta/did-you-mean", extra_buttons=tuple(
+                (content.items[i].title, "/" + intent_for(i)) for i in offered)))
+        else:  # noise: no words to go on
+            steps.append(Step("meta/fallback"))
+    else:
+        steps += _answer_intent(content, intent, told, turn)
+    # Only the items that exist: content may lag behind a planned id during an edit.
+    steps = [s for s in steps if s.content_id in content.items]
+    return Plan(steps or [Step("meta/fallback")], frozenset(told))
+
+
+def keep_going_buttons(content: Content, item: Item | None) -> tuple[tuple[str, str], ...]:
+    """After "ok": the next steps from the item she is on, or the menu's first choices."""
+    if item is None:
+        return ()
+    buttons = []
+    if item.is_stage and item.next:
+        following = content.items.get(item.next[0])
+        if following is not None:
+            buttons.append((following.title, "/" + following.intent))
+    for target in item.follow_ups[:2]:
+        if target in content.items:
+            buttons.append((content.items[target].title, "/" + intent_for(target)))
+    return tuple(buttons)
