@@ -94,10 +94,16 @@ def _as_date(d: date) -> date:
     return d.date() if isinstance(d, datetime) else d
 
 
+def is_bank_holiday(d: date) -> bool:
+    """An England and Wales bank holiday, Christmas Day or Good Friday (any day of the week)."""
+    d = _as_date(d)
+    return d in _bank_holidays(d.year)
+
+
 def is_working_day(d: date) -> bool:
     """Monday to Friday, not an England and Wales bank holiday."""
     d = _as_date(d)
-    return d.weekday() < 5 and d not in _bank_holidays(d.year)
+    return d.weekday() < 5 and not is_bank_holiday(d)
 
 
 def add_working_days(start: date, n: int) -> date:

@@ -92,11 +92,12 @@ def test_working_days_are_weekdays_that_are_not_england_bank_holidays(day, worki
 
 
 @pytest.mark.parametrize("kind, start, due", [
-    # 26 weeks, the issue's own example.
-    (dl.PROCEEDINGS, date(2026, 3, 3), date(2026, 9, 1)),
-    # 21 days, across the end of February in a leap year and in an ordinary one.
-    (dl.APPEAL, date(2028, 2, 20), date(2028, 3, 12)),
-    (dl.APPEAL, date(2027, 2, 20), date(2027, 3, 13)),
+    # 26 weeks beginning with the issue day (s32(1)(a)(ii)): the issue day is day 1.
+    (dl.PROCEEDINGS, date(2026, 3, 3), date(2026, 8, 31)),
+    # 21 days, across the end of February in a leap year and in an ordinary one; both
+    # 21st days fall at a weekend, when the court office is closed, so Monday (FPR 2.9).
+    (dl.APPEAL, date(2028, 2, 20), date(2028, 3, 13)),
+    (dl.APPEAL, date(2027, 2, 20), date(2027, 3, 15)),
     # 15 working days across Christmas, Boxing Day (substitute) and New Year.
     (dl.ICPC, date(2026, 12, 18), date(2027, 1, 13)),
     # 10 working days across Good Friday and Easter Monday.
@@ -107,8 +108,8 @@ def test_working_days_are_weekdays_that_are_not_england_bank_holidays(day, worki
     # 3 calendar months: the end of November lands on the last day of February.
     (dl.REVIEW, date(2026, 11, 30), date(2027, 2, 28)),
     (dl.REVIEW, date(2027, 11, 30), date(2028, 2, 29)),
-    # Up to 8 days.
-    (dl.EPO, date(2026, 3, 3), date(2026, 3, 11)),
+    # Up to 8 days, including the day the order is made.
+    (dl.EPO, date(2026, 3, 3), date(2026, 3, 10)),
     # 45 working days from 1 December 2026: 20 in the rest of December (22 weekdays
     # less the 25th and 28th), 20 in January 2027 (21 less the 1st), so the 45th is
     # the 5th working day of February.
@@ -127,9 +128,9 @@ def test_police_protection_is_72_real_hours_across_the_clock_changes():
 
 def test_what_each_result_says_beyond_the_due_date():
     epo = dl.values(dl.compute(dl.EPO, date(2026, 3, 3)))
-    assert epo["with_extension"] == "Wednesday 18 March 2026"
+    assert epo["with_extension"] == "Tuesday 17 March 2026"
     review = dl.values(dl.compute(dl.REVIEW, date(2026, 3, 3)))
-    assert (review["due"], review["next_review"]) == ("Wednesday 3 June 2026", "Thursday 3 December 2026")
+    assert review["due"] == "Wednesday 3 June 2026" and "next_review" not in review
     police = dl.values(dl.compute(dl.POLICE, date(2026, 3, 3)))
     assert police["approximate"] and police["due"] == "Friday 6 March 2026"
 
