@@ -21,8 +21,14 @@ import yaml
 from bot.content import CONTENT_DIR
 
 PHRASES_FILE = CONTENT_DIR / "safety" / "phrases.yml"
-# When a message has more than one, the most urgent reply goes first.
-PRIORITY = ("danger", "crisis", "abuse")
+# When a message has more than one, the most urgent reply goes first. Harm already done
+# ("took a load of tablets, I'm fine now") needs "get checked now" before anything else.
+PRIORITY = ("get_checked", "danger", "cant_talk", "crisis", "harm_thoughts", "abuse", "check_in")
+# Words around a phrase, not replies: `past` and `present` (an event over, or not),
+# `denied` (an allegation she says is untrue), `idiom`, and `now` (abuse happening now).
+CONTEXT = ("idiom", "now", "past", "present", "denied")
+# What a past event that is clearly over no longer calls for (issue 14).
+OVER_WHEN_PAST = {"crisis", "check_in", "get_checked", "harm_thoughts"}
 GAP = "*"          # in a phrase, "*" stands for up to MAX_GAP words
 MAX_GAP = 3
 OR = "|"           # in a phrase, "me|her" matches either word
@@ -189,7 +195,7 @@ class PhraseList:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         spelling = {str(k): str(v) for k, v in (data.get("text_speak") or {}).items()}
         phrases = []
-        for kind in PRIORITY + ("idiom", "now"):
+        for kind in PRIORITY + CONTEXT:
             for entry in data.get(kind) or []:
                 entry = entry if isinstance(entry, dict) else {"phrase": str(entry)}
                 unless = tuple(_tokens(str(u), spelling) for u in entry.get("unless") or [])
@@ -218,6 +224,16 @@ class PhraseList:
         found = [p for p, (a, b) in hits
                  if p.kind == "idiom" or not any(x <= a and b <= y for x, y in idioms)]
         kinds = {p.kind for p in found}
+        # "I self-harmed at 15, I've been well ten years": over, unless said to be present.
+        if "past" in kinds and "present" not in kinds and kinds & OVER_WHEN_PAST and "danger" not in kinds:
+            found = [p for p in found if p.kind not in OVER_WHEN_PAST]
+            kinds -= OVER_WHEN_PAST
+            near_miss = True
+        # "They say he hit me but it's a lie": an allegation she denies is not abuse.
+        if "denied" in kinds and "abuse" in kinds and "now" not in kinds:
+            found = [p for p in found if p.kind != "abuse"]
+            kinds.discard("abuse")
+            near_miss = True
         # Abuse happening now ("he's hurting me", "he is still here") is danger.
         if "abuse" in kinds and "now" in kinds:
             found = [replace(p, kind="danger") if p.kind in ("abuse", "now") else p for p in found]

@@ -63,7 +63,7 @@ def load(path: Path) -> list[dict]:
 def by_phrases(texts: list[str]) -> list[str]:
     from bot.safety import check
 
-    return [check(text).kind or "none" for text in texts]
+    return [(check(text).kind or "none").replace("_", "-") for text in texts]
 
 
 def quiet_rasa_logs() -> None:

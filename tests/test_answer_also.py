@@ -19,7 +19,8 @@ def test_the_rule_sends_the_safety_reply_then_the_other_answer(content):
     rules = {r["rule"]: r["steps"] for r in rasa_files.rules(content)["rules"]}
     for content_id in ("safety/crisis", "safety/danger", "safety/domestic-abuse"):
         steps = [step.get("action") for step in rules[f"answer {content_id}"] if "action" in step]
-        assert steps == [rasa_files.response_name(content_id), "action_answer_also"], steps
+        # The safety reply, then any question the bot was waiting on is dropped, then hers.
+        assert steps == [rasa_files.response_name(content_id), "action_deactivate_loop", "action_answer_also"], steps
 
 
 def test_a_question_about_a_hearing_is_answered_after_the_crisis_reply():

@@ -30,7 +30,7 @@ def domain_intents() -> set[str]:
 def test_every_asked_item_has_an_intent_and_a_rule(content):
     domain = rasa_files.domain_part(content)
     rules = rasa_files.rules(content)
-    assert set(domain["intents"]) == asked_intents(content)
+    assert set(domain["intents"]) == asked_intents(content) | {rasa_files.CHECK_IN_INTENT}
     ruled = {rule["steps"][0]["intent"] for rule in rules["rules"]}
     assert ruled == asked_intents(content)
 
@@ -41,18 +41,21 @@ def test_every_intent_has_at_least_20_training_examples(content):
         assert counts[intent] >= 20, f"{intent} has {counts[intent]} examples; write at least 20"
 
 
-def test_held_out_examples_cover_every_intent_and_are_not_training_examples(content):
-    held_out = nlu_examples(ROOT / "tests" / "nlu")
-    for intent in asked_intents(content) | domain_intents():
-        assert held_out[intent] >= 5, f"{intent}: add held-out examples in tests/nlu/"
+def test_no_held_out_line_is_a_training_example():
+    # Near-copies (similarity >= 0.85) are left out of the scores by scripts/conversation_eval.py;
+    # an exact copy means a test line was put into training, which must never happen.
     training = set()
     for path in (ROOT / "data" / "nlu").rglob("*.yml"):
         for block in yaml.safe_load(path.read_text())["nlu"]:
             training |= {l.strip()[2:].strip().lower() for l in block["examples"].splitlines() if l.strip()}
-    for path in (ROOT / "tests" / "nlu").rglob("*.yml"):
+    held_out = [m["text"] for m in yaml.safe_load((ROOT / "tests/nlu/fresh_2026_12.yml").read_text())["messages"]]
+    for path in (ROOT / "tests" / "nlu").glob("held_out*.yml"):
         for block in yaml.safe_load(path.read_text())["nlu"]:
-            for line in block["examples"].splitlines():
-                assert line.strip()[2:].strip().lower() not in training, f"held-out example is also training: {line}"
+            held_out += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    for conversation in yaml.safe_load((ROOT / "tests/conversations/conversations.yml").read_text())["conversations"]:
+        held_out += [turn["user"] for turn in conversation["turns"] if len(str(turn.get("user", ""))) > 25]
+    copies = [line for line in held_out if line.strip().lower() in training]
+    assert not copies, f"held-out lines in data/nlu: {copies[:5]}"
 
 
 def test_safety_answers_are_static_responses_on_web_and_sms(content):

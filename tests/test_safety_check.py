@@ -27,10 +27,16 @@ def test_an_idiom_demotes_a_classifier_guess():
     assert decide("this form is murder", ranking(("safety_danger", 0.8), ("stage_icpc", 0.1)), 0.4) == (None, True)
 
 
-def test_an_unsure_safety_guess_on_top_is_dropped():
-    # Below the threshold the classifier's safety guess must not reach the danger rule.
+def test_an_unsure_risk_guess_gets_the_check_in_not_the_danger_reply():
+    # Below the sure threshold the classifier's guess must not reach the danger rule, but
+    # an unsure risk is asked about directly (issue 14's middle tier).
     assert decide("the judge is going to ruin our chances", ranking(("safety_danger", 0.37), ("stage_appeal", 0.3)),
-                  0.4) == (None, True)
+                  0.4) == ("safety_check_in", False)
+
+
+def test_a_faint_risk_guess_is_dropped():
+    assert decide("the judge is going to ruin our chances", ranking(("stage_appeal", 0.6), ("safety_danger", 0.2)),
+                  0.4) == (None, False)
 
 
 def test_a_known_near_miss_drops_a_classifier_guess():

@@ -25,8 +25,16 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import check
 
-INTENT_FOR = {"danger": "safety_danger", "crisis": "safety_crisis", "abuse": "safety_domestic_abuse"}
+INTENT_FOR = {"danger": "safety_danger", "crisis": "safety_crisis", "abuse": "safety_domestic_abuse",
+              "get_checked": "safety_get_checked", "harm_thoughts": "safety_harm_thoughts",
+              "cant_talk": "safety_cant_talk", "check_in": "safety_check_in"}
 SAFETY_INTENTS = set(INTENT_FOR.values())
+CHECK_IN = "safety_check_in"
+# Three tiers (issue 14): sure -> the safety answer; unsure -> ask her directly (the
+# check-in); not at risk -> normal routing. A risk intent of the classifier between
+# CHECK_IN_FROM and the sure threshold is "unsure".
+RISK_INTENTS = {"safety_crisis", "safety_danger", "safety_get_checked", "safety_harm_thoughts", CHECK_IN}
+CHECK_IN_FROM = 0.35
 # Other intents' confidences are scaled by this under a promoted safety intent: at most
 # 0.9 against 1.0, well clear of the FallbackClassifier's ambiguity threshold (0.05).
 OTHERS_SCALE = 0.9
@@ -40,6 +48,10 @@ def decide(text: str, ranking: list[dict], threshold: float) -> tuple[str | None
     for entry in ranking:
         if entry.get("name") in SAFETY_INTENTS and entry.get("confidence", 0) >= threshold:
             return (None, True) if finding.idiom else (entry["name"], False)
+    if not finding.idiom:
+        unsure = sum(e.get("confidence", 0) for e in ranking if e.get("name") in RISK_INTENTS)
+        if unsure >= CHECK_IN_FROM:
+            return CHECK_IN, False
     # No phrase and no sure guess: a safety intent on top is only an unsure guess.
     top = ranking[0].get("name") if ranking else None
     return None, finding.idiom or top in SAFETY_INTENTS

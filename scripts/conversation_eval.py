@@ -1,0 +1,154 @@
+"""Whole conversations and single first messages, through the live bot, scored by content id.
+
+The sets (tests/conversations/conversations.yml, tests/nlu/fresh_2026_12.yml) were
+written apart from the training data, from the issues and the content only. A turn is
+right when any expected content id is among the reply's messages (and the reply's
+text carries every `facts` word); a `button` turn taps the previous reply's button
+whose label contains that text. Held-out lines with a near-copy in data/nlu
+(similarity >= 0.85) are left out and counted.
+
+    python scripts/conversation_eval.py [--gate]
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+import tempfile
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CONVERSATIONS = ROOT / "tests" / "conversations" / "conversations.yml"
+MESSAGES = ROOT / "tests" / "nlu" / "fresh_2026_12.yml"
+NEAR_COPY = 0.85
+HARD_KINDS = ("situation", "feeling", "fragment", "third-person")
+# The issue's targets (15), and what --gate holds make test to: the figures reached,
+# so a change that loses ground fails.
+TARGETS = {"messages": 0.92, "hard": 0.88, "turns": 0.85, "bare_fallback": 0.05}
+GATES = {"messages": 0.70, "hard": 0.65, "turns": 0.55, "bare_fallback": 0.12}
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def training_lines() -> list[str]:
+    lines = []
+    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+            lines += [_norm(l.strip()[2:]) for l in (block.get("examples") or "").splitlines() if l.strip()]
+    return lines
+
+
+def near_copy(text: str, training: list[str]) -> bool:
+    text = _norm(text)
+    matcher = difflib.SequenceMatcher(None, text, autojunk=False)
+    for line in training:
+        if abs(len(line) - len(text)) > 0.3 * max(len(text), 1):
+            continue  # too different in length to reach the ratio
+        matcher.set_seq1(line)
+        if matcher.real_quick_ratio() >= NEAR_COPY and matcher.quick_ratio() >= NEAR_COPY \
+                and matcher.ratio() >= NEAR_COPY:
+            return True
+    return False
+
+
+def right(reply: list[dict], expect: list[str], facts: list[str]) -> bool:
+    ids = {m.get("content_id") for m in reply}
+    text = " ".join(m.get("text") or "" for m in reply).lower()
+    return bool(ids & set(expect)) and all(f.lower() in text for f in facts or [])
+
+
+def bare_fallback(reply: list[dict]) -> bool:
+    return [m.get("content_id") for m in reply] in ([], ["meta/fallback"], ["meta/error"])
+
+
+def run_messages(servers, messages: list[dict], training: list[str]) -> dict:
+    kept = [m for m in messages if not near_copy(m["text"], training)]
+    totals, hits, misses = Counter(), Counter(), []
+    for message in kept:
+        reply = servers.say(f"eval-{uuid.uuid4().hex[:12]}", message["text"])
+        ok = right(reply, message["expect"], message.get("facts"))
+        totals[message["kind"]] += 1
+        hits[message["kind"]] += ok
+        if not ok:
+            misses.append((message["kind"], message["text"], message["expect"],
+                           [m.get("content_id") for m in reply]))
+    return {"kept": len(kept), "dropped": len(messages) - len(kept), "totals": totals, "hits": hits,
+            "misses": misses}
+
+
+def run_conversations(servers, conversations: list[dict]) -> dict:
+    turns = good = fallbacks = whole = 0
+    misses = []
+    for conversation in conversations:
+        sender, previous, all_right = f"conv-{uuid.uuid4().hex[:12]}", [], True
+        for turn in conversation["turns"]:
+            message = turn.get("user")
+            if "button" in turn:
+                label = turn["button"].lower()
+                buttons = [b for m in previous for b in m.get("buttons") or [] if label in b["title"].lower()]
+                message = buttons[0]["payload"] if buttons else turn["button"]
+            reply = servers.say(sender, message)
+            turns += 1
+            ok = right(reply, turn["expect"], turn.get("facts"))
+            good += ok
+            fallbacks += bare_fallback(reply)
+            all_right &= ok
+            if not ok:
+                misses.append((conversation["name"], message, turn["expect"],
+                               [m.get("content_id") for m in reply]))
+            previous = reply
+        whole += all_right
+    return {"turns": turns, "good": good, "fallbacks": fallbacks, "whole": whole,
+            "conversations": len(conversations), "misses": misses}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gate", action="store_true", help="exit 1 below the gates")
+    parser.add_argument("--misses", type=int, default=40, help="how many misses to print per set")
+    args = parser.parse_args()
+    from tests.live.servers import Servers
+
+    messages = yaml.safe_load(MESSAGES.read_text())["messages"]
+    conversations = yaml.safe_load(CONVERSATIONS.read_text())["conversations"]
+    with tempfile.TemporaryDirectory() as workdir:
+        with Servers(Path(workdir), rasa_port=15105, actions_port=15155).running() as servers:
+            single = run_messages(servers, messages, training_lines())
+            whole = run_conversations(servers, conversations)
+
+    totals, hits = single["totals"], single["hits"]
+    overall = sum(hits.values()) / max(sum(totals.values()), 1)
+    hard = sum(hits[k] for k in HARD_KINDS) / max(sum(totals[k] for k in HARD_KINDS), 1)
+    turns = whole["good"] / max(whole["turns"], 1)
+    fallback_rate = whole["fallbacks"] / max(whole["turns"], 1)
+    print(f"== Single first messages ({MESSAGES.name}): {single['kept']} scored, {single['dropped']} left out "
+          f"as near-copies of training lines (>= {NEAR_COPY})")
+    for kind in sorted(totals):
+        print(f"  {kind:13} {hits[kind] / totals[kind]:.3f} ({hits[kind]}/{totals[kind]})")
+    print(f"  overall {overall:.3f} (target {TARGETS['messages']}); situations, feelings, fragments and third "
+          f"person {hard:.3f} (target {TARGETS['hard']})")
+    for kind, text, expect, got in single["misses"][:args.misses]:
+        print(f"    miss [{kind}] {text[:70]!r} want {expect[:3]} got {got}")
+    print(f"== Conversations ({CONVERSATIONS.name}): {whole['conversations']} conversations, {whole['turns']} turns")
+    print(f"  turns right {turns:.3f} (target {TARGETS['turns']}); bare fallback {fallback_rate:.3f} of turns "
+          f"(target at most {TARGETS['bare_fallback']}); conversations right at every turn "
+          f"{whole['whole']}/{whole['conversations']}")
+    for name, message, expect, got in whole["misses"][:args.misses]:
+        print(f"    miss [{name[:30]}] {str(message)[:60]!r} want {expect[:3]} got {got}")
+    passed = (overall >= GATES["messages"] and hard >= GATES["hard"] and turns >= GATES["turns"]
+              and fallback_rate <= GATES["bare_fallback"])
+    if not passed:
+        print(f"FAIL: below the gates {GATES}")
+    return 0 if passed or not args.gate else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
