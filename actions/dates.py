@@ -1,15 +1,22 @@
 """Work out a deadline from the date she gives, in the same message or when asked.
 
-The flow is a Rasa form (`deadline_form`, one slot `deadline_date`):
+The flow is a Rasa form (`deadline_form`, slots `deadline_date` and `appeal_decision`):
 - action_deadline_start notes which deadline she asked about;
 - validate_deadline_form reads a date from her message (bot/dates.py), or says kindly
   what was wrong with it; at activation this catches a date in her first message, so
   the answer comes in one reply;
 - action_ask_deadline_date asks for the date; action_deadline_result says the result.
-Only the ISO date is kept in a slot, never her words.
+- For an appeal only, action_ask_appeal_decision then asks whether the decision was
+  final or interim (dates/appeal-interim-or-final), because an interim order may have
+  a shorter time limit; an interim (or "not sure") answer gets dates/appeal-interim
+  instead of the 21-day date. Every other deadline fills `appeal_decision` with
+  NOT_ASKED, so the form never asks it.
+Only the ISO date and the kind of decision are kept in slots, never her words.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,12 +25,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import show
-from actions.common import fails_kindly, renderer, send_item
+from actions.common import channel_of, fails_kindly, renderer, send, send_item
 from bot.content import intent_for
 from bot.dates import AMBIGUOUS, IMPOSSIBLE, MISSING, TOO_FAR, find_date, today_in_london
-from bot.deadlines import KINDS, compute, direction_problem, values
+from bot.deadlines import APPEAL, KINDS, compute, direction_problem, values
+from bot.render import Button
 
-KIND, DATE, TRIES = "deadline_kind", "deadline_date", "deadline_tries"
+KIND, DATE, TRIES, DECISION = "deadline_kind", "deadline_date", "deadline_tries", "appeal_decision"
 NO_DATE = "none"          # the value that ends the form without a date
 MAX_TRIES = 3             # messages without a usable date before we stop asking
 FUTURE = "future"
@@ -34,6 +42,17 @@ PROBLEM_ITEM = {
     FUTURE: "dates/date-future",
     MISSING: "dates/date-missing",
 }
+# Was the decision she wants to appeal final or interim? (appeal only)
+DECISION_ITEM, INTERIM_ITEM, FINAL_ITEM = "dates/appeal-interim-or-final", "dates/appeal-interim", "dates/appeal-final"
+FINAL, INTERIM, NOT_SURE, NOT_ASKED = "final", "interim", "not_sure", "not_asked"
+DECISION_INTENTS = {intent_for(INTERIM_ITEM): INTERIM, intent_for(FINAL_ITEM): FINAL,
+                    "stage_interim_care_order": INTERIM, "dont_know": NOT_SURE, "nlu_fallback": NOT_SURE}
+# Her own words count before the classifier: "not final" is interim and "not interim"
+# is final; otherwise "interim" words win over "final" ones (the safer answer).
+_NOT_FINAL = re.compile(r"\bnot (?:the |a )?final\b")
+_NOT_INTERIM = re.compile(r"\bnot (?:an |the )?(?:interim|temporary)\b")
+_INTERIM_WORDS = re.compile(r"\binterim\b|\bshort[- ]?term\b|\btemporary\b|\bfor now\b")
+_FINAL_WORDS = re.compile(r"\bfinal\b|\bend of (?:the )?case\b")
 # While the form waits for a date, these intents mean she is still answering it;
 # any other intent (a safety message, another question) is answered as usual instead.
 STILL_ANSWERING = ("dates_", "nlu_fallback")
@@ -53,6 +72,20 @@ def _intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
+def read_decision(intent: str, text: str) -> str | None:
+    """final, interim or not_sure from her answer to "final or interim?"; None if she moved on."""
+    words = (text or "").lower()
+    if _NOT_FINAL.search(words):
+        return INTERIM
+    if _NOT_INTERIM.search(words):
+        return FINAL
+    if _INTERIM_WORDS.search(words):
+        return INTERIM
+    if _FINAL_WORDS.search(words):
+        return FINAL
+    return DECISION_INTENTS.get(intent)
+
+
 class ActionDeadlineStart(Action):
     def name(self) -> str:
         return "action_deadline_start"
@@ -64,8 +97,8 @@ class ActionDeadlineStart(Action):
         if kind and find_date(tracker.latest_message.get("text") or "", today_in_london()).problem == MISSING:
             send_item(dispatcher, tracker, kind)  # the general answer first, then the question
         # requested_slot is cleared so the form treats this message as a fresh start.
-        return [SlotSet(KIND, kind), SlotSet(DATE, None), SlotSet(TRIES, 0), SlotSet("last_item", kind),
-                SlotSet("requested_slot", None)]
+        return [SlotSet(KIND, kind), SlotSet(DATE, None), SlotSet(TRIES, 0), SlotSet(DECISION, None),
+                SlotSet("last_item", kind), SlotSet("requested_slot", None)]
 
 
 class ValidateDeadlineForm(Action):
@@ -76,23 +109,35 @@ class ValidateDeadlineForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kind = tracker.get_slot(KIND)
         if kind not in KINDS:
-            return [SlotSet(DATE, NO_DATE)]
+            return [SlotSet(DATE, NO_DATE), SlotSet(DECISION, NOT_ASKED)]
         intent = _intent(tracker)
-        answering = tracker.get_slot("requested_slot") == DATE
+        text = tracker.latest_message.get("text") or ""
+        requested = tracker.get_slot("requested_slot")
+        if requested == DECISION:
+            if intent.startswith("safety_"):
+                return []  # the form steps aside and the safety reply is sent
+            decision = read_decision(intent, text)
+            return [SlotSet(DECISION, decision)] if decision else []
+        # After this point the date is wanted; the decision is filled or not needed.
+        decided = [] if kind == APPEAL else [SlotSet(DECISION, NOT_ASKED)]
+        answering = requested == DATE
         if answering and intent.startswith("safety_"):
             return []  # nothing filled: the form steps aside and the safety reply is sent
+        if kind == APPEAL and intent in (intent_for(INTERIM_ITEM), intent_for(FINAL_ITEM)):
+            return [SlotSet(DECISION, DECISION_INTENTS[intent])]  # then the form asks the date
         if answering and intent.startswith("dates_") and intent != intent_for(kind):
             return []  # she asked about another deadline: its own rule starts again
         if answering and intent == "dont_know":
-            return [SlotSet(DATE, NO_DATE)]
-        iso, problem = read_date(kind, tracker.latest_message.get("text") or "", today_in_london())
+            return [SlotSet(DATE, NO_DATE), SlotSet(DECISION, tracker.get_slot(DECISION) or NOT_ASKED)]
+        iso, problem = read_date(kind, text, today_in_london())
         if iso:
-            return [SlotSet(DATE, iso)]
+            return [SlotSet(DATE, iso), *decided]
         if problem == MISSING and (not answering or not intent.startswith(STILL_ANSWERING)):
             return []  # activation without a date (the form asks), or she moved on
         tries = int(tracker.get_slot(TRIES) or 0) + 1
         if tries >= MAX_TRIES:
-            return [SlotSet(DATE, NO_DATE), SlotSet(TRIES, tries)]
+            return [SlotSet(DATE, NO_DATE), SlotSet(TRIES, tries),
+                    SlotSet(DECISION, tracker.get_slot(DECISION) or NOT_ASKED)]
         send_item(dispatcher, tracker, PROBLEM_ITEM[problem])
         return [SlotSet(DATE, None), SlotSet(TRIES, tries)]
 
@@ -109,20 +154,43 @@ class ActionAskDeadlineDate(Action):
         return []
 
 
+class ActionAskAppealDecision(Action):
+    """"Was this a final decision, or an interim one?" with a button for each answer."""
+
+    def name(self) -> str:
+        return "action_ask_appeal_decision"
+
+    @fails_kindly
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        r = renderer()
+        item = r.content.item(DECISION_ITEM)
+        message = r.message(DECISION_ITEM, channel_of(tracker))
+        buttons = tuple(Button(option.label, "/" + intent_for(option.id)) for option in item.options)
+        send(dispatcher, replace(message, buttons=buttons + (Button(r.label("not_sure"), "/dont_know"),)))
+        return []
+
+
 class ActionDeadlineResult(Action):
     def name(self) -> str:
         return "action_deadline_result"
 
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        kind, iso = tracker.get_slot(KIND), tracker.get_slot(DATE)
-        done = [SlotSet(KIND, None), SlotSet(DATE, None), SlotSet(TRIES, None)]
+        kind, iso, decision = tracker.get_slot(KIND), tracker.get_slot(DATE), tracker.get_slot(DECISION)
+        done = [SlotSet(KIND, None), SlotSet(DATE, None), SlotSet(TRIES, None), SlotSet(DECISION, None)]
         if kind not in KINDS or not iso or iso == NO_DATE:
             return show(dispatcher, tracker, "dates/no-date") + done
         deadline = compute(kind, date.fromisoformat(iso))
-        send_item(dispatcher, tracker, kind, "result", values(deadline))
+        shown = kind
+        if kind == APPEAL and decision in (INTERIM, NOT_SURE):
+            # An interim order's limit may be shorter: no 21-day date as the answer.
+            shown = INTERIM_ITEM
+            send_item(dispatcher, tracker, shown, "result",
+                      {**values(deadline), "not_sure": "yes" if decision == NOT_SURE else ""})
+        else:
+            send_item(dispatcher, tracker, kind, "result", values(deadline))
         return done + [
-            SlotSet("last_item", kind),
+            SlotSet("last_item", shown),
             SlotSet("deadline_start", deadline.start.isoformat()),
             SlotSet("deadline_due", deadline.due.isoformat()),
         ]

@@ -45,7 +45,8 @@ AT_THE_KILL = 3.0          # an error this soon after the kill is the in-flight 
 ANSWERED_AT_ONCE = 2.0     # ... and the client must have it within this
 RESTART_WAIT = 240.0
 PORTS = Ports(nginx=25005, rasa=(25006, 25007), actions=25055, postgres=25432, redis=26379, web=25080)
-APPEAL = "dates/appeal-deadline"
+# A deadline answered in one reply (an appeal first asks "final or interim?").
+PROCEEDINGS = "dates/proceedings-deadline"
 # Said as she would type them (checked against the model); the rest are button payloads.
 STAGE_WORDS = {"stage/icpc": "what is a child protection conference"}
 NAV_WORDS = {"/nav_next": "what happens next", "/nav_back": "go back",
@@ -90,8 +91,8 @@ def expect(state: State, turn: dict) -> tuple[tuple[str, str], State]:
         return (state.stage, "rights"), state
     if kind == "dates":
         start = date.fromisoformat(turn["start"])
-        due = compute(APPEAL, start).due
-        return (APPEAL, "result"), replace(state, deadline=(start.isoformat(), due.isoformat()))
+        due = compute(PROCEEDINGS, start).due
+        return (PROCEEDINGS, "result"), replace(state, deadline=(start.isoformat(), due.isoformat()))
     raise ValueError(kind)
 
 
@@ -107,7 +108,7 @@ def script(rng: random.Random, turns: int, today: date) -> list[dict]:
 
     def dates() -> dict:
         start = today - timedelta(days=rng.randint(1, 15))
-        said = f"the judge made the order on {start.day}/{start.month}/{start.year} how long do i have to appeal"
+        said = f"the court issued the care application on {start.day}/{start.month}/{start.year} when do the 26 weeks end"
         return {"kind": "dates", "start": start.isoformat(), "message": said}
 
     out = [stage_turn()]

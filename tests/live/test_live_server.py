@@ -88,6 +88,9 @@ def test_a_deadline_with_the_date_in_the_message_is_one_reply(servers):
 
     decided = today_in_london() - timedelta(days=2)
     messages = servers.say("dates-one", f"the judge made the order on {_numeric(decided)} how long do i have to appeal")
+    # One reply: with the date known, the only question left is "final or interim?".
+    assert content_ids(messages) == ["dates/appeal-interim-or-final"]
+    messages = servers.say("dates-one", "/dates_appeal_final")
     assert content_ids(messages) == [APPEAL] and messages[0]["part"] == "result"
     assert format_date(compute(APPEAL, decided).due) in messages[0]["text"]
 
