@@ -53,6 +53,16 @@ KIND = {"CTY": "county", "UA": "unitary", "MD": "metropolitan", "LBO": "london",
 EDGE_WORDS = {"north", "south", "east", "west", "central", "centre", "town", "city", "rural", "inner",
               "outer", "upper", "lower", "mid", "middle"}
 MIN_NAME = 3
+# Everyday words that are also the name of a neighbourhood somewhere ("Park", "Church"):
+# typed alone they are far more likely to mean something else, so they are left out.
+GENERIC = set("""
+north south east west central centre town city village park green church school bridge
+hospital station market castle abbey university docks harbour common heath hill hills valley
+moor marsh beach sea shore coast quay port river lake forest wood woods fields field farm
+manor hall court garden gardens grove square street road lane way cross end side gate
+bay rock cliff cliffs island isle new old little great upper lower high middle mid
+home help more skip yes no ok hello
+""".split())
 
 
 def normal(text: str) -> str:
@@ -259,7 +269,7 @@ def _parts(name: str) -> list[str]:
     out = []
     for part in re.split(r",|&|\band\b", name):
         part = part.strip(" .")
-        if not part:
+        if not part or part.split()[0].lower() in ("of", "upon", "on", "the", "in"):
             continue
         out.append(part)
         words = part.split()
@@ -267,7 +277,7 @@ def _parts(name: str) -> list[str]:
             words = words[:-1]
         while len(words) > 1 and words[0].lower() in EDGE_WORDS:
             words = words[1:]
-        if words and " ".join(words) != part:
+        if words and " ".join(words) != part and words[0].lower() not in ("of", "upon", "on", "the", "in"):
             out.append(" ".join(words))
     return out
 
@@ -345,7 +355,7 @@ def places(sources: Path, reg: Registry, areas: Path) -> tuple[int, int]:
     for key, (name, codes) in decided.items():
         rows.append((name, " ".join(sorted(_collapse(codes, reg)))))
     for key, codes in found.items():
-        if key in decided or len(key) < MIN_NAME:
+        if key in decided or len(key) < MIN_NAME or key in GENERIC:
             continue
         rows.append((shown[key], " ".join(sorted(_collapse(codes, reg)))))
     # 3. Other nations: council names, Welsh neighbourhoods, Scottish towns and cities.
@@ -360,7 +370,7 @@ def places(sources: Path, reg: Registry, areas: Path) -> tuple[int, int]:
         if row["country"] in ("Scotland", "Wales") and row["type"] in ("City", "Town"):
             nation_names.setdefault(normal(row["name"]), row["country"].lower())
     english = {normal(r[0]) for r in rows}
-    other = [(key, nation) for key, nation in nation_names.items() if len(key) >= MIN_NAME]
+    other = [(key, nation) for key, nation in nation_names.items() if len(key) >= MIN_NAME and key not in GENERIC]
     # A name also used in England (Newport) stays with England's entries, plus the nation.
     both = {key for key, _ in other if key in english}
     rows = [(name, codes + (" " + _nation_code(nation_names[normal(name)]) if normal(name) in both else ""))
