@@ -1,8 +1,11 @@
-""""Find an advocate" / "who can help me": local services first, then national.
+""""Find an advocate" / "who can help me" / "talk to a person": local services first,
+then national, saying which lines are open now.
 
 If her message names a place she gets the list at once; if not, she is asked where
-she is and may skip. Only the local authority code is kept (slot `area`), never the
-town or postcode she typed.
+she is and may skip. A name close to a known one, or in two councils, is asked about
+with buttons ("Did you mean ...?"); a place in Wales, Scotland or Northern Ireland gets
+help/other-nations. Only the council code is kept (slot `area`), never the town or
+postcode she typed.
 """
 from __future__ import annotations
 
@@ -14,27 +17,34 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import show
 from actions.common import channel_of, fails_kindly, renderer, send, send_item
-from bot.directory import Area, default_areas, find_area, service_lines, services_for
-from bot.render import Channel, Message
+from bot import directory
+from bot.directory import Area, Lookup, default_areas, look_up, service_lines, services_for
+from bot.render import Button, Channel, Message
 
 ASK_AREA = "help/ask-area"
 LOCAL = "help/services-local"
 NO_LOCAL = "help/no-local"
 NATIONAL = "help/services-national"
 UNKNOWN = "help/area-unknown"
+DID_YOU_MEAN = "help/did-you-mean-place"
+OTHER_NATIONS = "help/other-nations"
+TALK = "help/talk-to-person"
 FALLBACK_ANSWER = "help/advocacy"      # what an advocate is, and national help: her answer if she skips
 NOT_UNDERSTOOD = "meta/fallback"
+MAX_CHOICES = 6
 
 # How many services each channel lists: a text message must stay within 3 segments.
 LIMITS = {Channel.SMS: (3, 3)}
 DEFAULT_LIMITS = (6, 5)                # (local, national) on the web and elsewhere
+TALK_LIMITS = {Channel.SMS: 3}
+DEFAULT_TALK_LIMIT = 6
 
 
 def _list_message(content_id: str, channel: Channel, services, limit: int, place: str = "") -> Message:
     """A framing item followed by the list of services, as one message with one id."""
     values = {"place": place} if place else None
     framing = renderer().message(content_id, channel, values=values)
-    listed = service_lines(services, channel, renderer(), limit)
+    listed = service_lines(services, channel, renderer(), limit, now=directory.clock())
     text = f"{framing.text}\n{listed}" if channel is Channel.SMS else f"{framing.text}\n\n{listed}"
     # On SMS the list is numbered, so numbered choices after it would be confusing.
     buttons = () if channel is Channel.SMS else framing.buttons
@@ -46,10 +56,17 @@ def send_services(dispatcher: CollectingDispatcher, channel: Channel, area: Area
     local, national = services_for(area.code if area else None)
     local_limit, national_limit = LIMITS.get(channel, DEFAULT_LIMITS)
     if area and local:
-        send(dispatcher, _list_message(LOCAL, channel, local, local_limit, area.name))
+        send(dispatcher, _list_message(LOCAL, channel, local, local_limit, area.label))
     elif area:
-        send(dispatcher, renderer().message(NO_LOCAL, channel, values={"place": area.name}))
+        send(dispatcher, renderer().message(NO_LOCAL, channel, values={"place": area.label}))
     send(dispatcher, _list_message(NATIONAL, channel, national, national_limit))
+
+
+def did_you_mean(channel: Channel, found: Lookup) -> Message:
+    """The question, with one button per council or nation the place could be."""
+    framing = renderer().message(DID_YOU_MEAN, channel)
+    buttons = tuple(Button(choice.label, choice.payload) for choice in found.choices[:MAX_CHOICES])
+    return Message(DID_YOU_MEAN, framing.text, framing.part, buttons)
 
 
 class ActionFindAdvocate(Action):
@@ -69,15 +86,48 @@ class ActionFindAdvocate(Action):
                 return []
             return show(dispatcher, tracker, FALLBACK_ANSWER) + [SlotSet("area_asked", False)]
 
-        area = find_area(tracker.latest_message.get("text") or "")
-        if area is None and intent == "help_advocacy":
+        found = look_up(tracker.latest_message.get("text") or "")
+        if not found.found and intent == "help_advocacy":
             area = default_areas().authorities.get(tracker.get_slot("area") or "")
             if area is None:
                 send_item(dispatcher, tracker, ASK_AREA)
                 return [SlotSet("area_asked", True)]
-        if area is None:  # she gave a place we do not know
+            found = Lookup(area=area)
+        if found.too_wide:  # "London": ask again for the borough, town or postcode
+            send_item(dispatcher, tracker, ASK_AREA)
+            return [SlotSet("area_asked", True)]
+        if found.choices:
+            send(dispatcher, did_you_mean(channel, found))
+            return [SlotSet("area_asked", True), SlotSet("last_item", DID_YOU_MEAN)]
+        if found.nation:
+            return show(dispatcher, tracker, OTHER_NATIONS) + [SlotSet("area_asked", False)]
+        if found.area is None:  # she gave a place we do not know
             send_item(dispatcher, tracker, UNKNOWN)
             send_services(dispatcher, channel, None)
             return done
-        send_services(dispatcher, channel, area)
-        return done + [SlotSet("area", area.code)]
+        send_services(dispatcher, channel, found.area)
+        return done + [SlotSet("area", found.area.code)]
+
+
+def talk_message(channel: Channel) -> Message:
+    """help/talk-to-person, then the lines it names: open ones first, each with its times."""
+    content = renderer().content
+    people = directory.people_to_talk_to(content, TALK, directory.clock())
+    framing = renderer().message(TALK, channel)
+    limit = TALK_LIMITS.get(channel, DEFAULT_TALK_LIMIT)
+    listed = service_lines(people, channel, renderer(), limit, now=directory.clock(), details=False)
+    text = f"{framing.text}\n{listed}" if channel is Channel.SMS else f"{framing.text}\n\n{listed}"
+    buttons = () if channel is Channel.SMS else framing.buttons
+    return Message(TALK, text.strip(), framing.part, buttons)
+
+
+class ActionTalkToPerson(Action):
+    """"Talk to a person": who she can call or text, and whether they are open now."""
+
+    def name(self) -> str:
+        return "action_talk_to_person"
+
+    @fails_kindly
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        send(dispatcher, talk_message(channel_of(tracker)))
+        return [SlotSet("last_item", TALK)]

@@ -3,9 +3,11 @@
 Checks every item against the project's style targets (shared content-style.md):
 schema, reading level, sentence and message length, SMS size, blame words, typed
 numbers or addresses, sources and review dates, follow-ups that resolve. Checks every
-service (content/services.yml and content/services/local/) for sources, a
-`last_verified` date, who it is for and the areas it covers. Warnings (review due
-within a month) do not fail.
+service (content/services.yml and content/services/local/, the generated councils.yml
+too) for sources, a `last_verified` date, who it is for, the areas it covers and, for
+a line she can call or text, its opening times; and that every council has its
+children's services and at least two more local entries. Warnings (review due within
+a month) do not fail.
 
     python -m bot.lint                       # the shipped content
     python -m bot.lint --root DIR --today 2026-11-25
@@ -32,6 +34,7 @@ MAX_WEB_WORDS = 80
 MAX_SMS_SEGMENTS = 3
 SMS_OPTIONS_ALLOWANCE = 80   # room left in an SMS for the numbered choices a channel adds
 REVIEW_DAYS, WARN_DAYS = 365, 335
+MIN_LOCAL_ENTRIES = 3        # children's services and at least two more, for every council
 # The style guide's list (content-style.md, "No blame or labels"), and close variants.
 BLAME_WORDS = ("unfit", "failed to engage", "non-compliant", "noncompliant", "chaotic", "bad mother",
                "bad parent", "neglectful mother", "refused to cooperate", "uncooperative")
@@ -209,6 +212,59 @@ def lint_service(where: str, key: str, fields, today: dt.date, codes: set[str] |
     phone = fields.get("phone")
     if phone and not PHONE.match(str(phone)):
         findings.append(Finding(here, "`phone` should be digits and spaces, in quotes, like \"0808 801 0366\""))
+    for source in sources if isinstance(sources, list) else ():
+        if isinstance(source, dict) and source.get("url") and not str(source["url"]).startswith(("https://", "http://")):
+            findings.append(Finding(here, "each source `url` should be a full address starting https://"))
+    findings += _opening_checks(here, fields)
+    rank = fields.get("local_rank")
+    if rank is not None and (not isinstance(rank, int) or rank < 1):
+        findings.append(Finding(here, "`local_rank` should be a whole number, 1 for children's services"))
+    return findings
+
+
+def _opening_checks(here: str, fields: dict) -> list[Finding]:
+    """A line she can call or text, or one with `hours`, says when it is open, in a form the bot reads."""
+    from bot.directory import NOT_PUBLISHED, OpeningError, parse_opening
+
+    opening = fields.get("opening")
+    talks = fields.get("phone") or fields.get("text_number")
+    if opening is None:
+        advice = ("add `opening` (when the line is open, e.g. `opening: {always: true}` or "
+                  "`mon-fri: \"09:30-15:00\"`), or `opening: not_published` with a `check` note")
+        if talks:
+            return [Finding(here, advice)]
+        if fields.get("hours"):  # hours in words only: the bot cannot say if it is open now
+            return [Finding(here, advice, error=False)]
+        return []
+    if opening == NOT_PUBLISHED:
+        if not fields.get("check"):
+            return [Finding(here, "`opening: not_published` needs a `check` note saying where to find the times")]
+        return []
+    try:
+        parse_opening(opening)
+    except OpeningError as error:
+        return [Finding(here, f"{error}")]
+    return []
+
+
+def lint_area_coverage(content: Content, root: Path) -> list[Finding]:
+    """Every council with children's services has its children's services and two more entries."""
+    from bot.directory import load_areas, services_for
+
+    if not (root / "areas" / "local_authorities.csv").exists():
+        return []
+    data = load_areas(root)
+    where = _where(root / "services" / "local", root)
+    findings = []
+    for code in sorted({a.upper_code for a in data.authorities.values()}):
+        local, _ = services_for(code, content, data)
+        name = data.authorities[code].name if code in data.authorities else code
+        if not any(s.kind == "childrens_services" for s in local):
+            findings.append(Finding(where, f"{name} ({code}) has no children's services entry (`kind: "
+                                           "childrens_services`); run scripts/refresh_areas.py services"))
+        if len(local) < MIN_LOCAL_ENTRIES:
+            findings.append(Finding(where, f"{name} ({code}) has {len(local)} local entries; every area needs "
+                                           f"at least {MIN_LOCAL_ENTRIES}"))
     return findings
 
 
@@ -234,7 +290,8 @@ def lint_labels(content: Content, root: Path) -> list[Finding]:
 
 def lint(content: Content, today: dt.date | None = None, root: Path = CONTENT_DIR) -> list[Finding]:
     today = today or dt.date.today()
-    return lint_items(content, root, today) + lint_services(root, today) + lint_labels(content, root)
+    return (lint_items(content, root, today) + lint_services(root, today) + lint_labels(content, root)
+            + lint_area_coverage(content, root))
 
 
 def lint_tree(root: Path = CONTENT_DIR, today: dt.date | None = None) -> list[Finding]:

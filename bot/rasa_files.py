@@ -24,7 +24,8 @@ BUILD = ROOT / "build"
 STATIC_GROUPS = ("safety/",)
 STATIC_ITEMS = {"meta/fallback"}
 # Items answered by their own action rather than action_answer.
-OWN_ACTION = {"meta/forget-me": "action_forget_me", "help/advocacy": "action_find_advocate"}
+OWN_ACTION = {"meta/forget-me": "action_forget_me", "help/advocacy": "action_find_advocate",
+              "help/talk-to-person": "action_talk_to_person"}
 DEADLINE_FORM = "deadline_form"
 # After these safety replies, the question she may also have asked is answered.
 ANSWER_ALSO_AFTER = {"safety/crisis", "safety/danger", "safety/domestic-abuse"}
