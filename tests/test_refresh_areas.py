@@ -1,9 +1,11 @@
-"""scripts/refresh_areas.py turns downloaded ONS files into content/areas/ CSVs."""
+"""scripts/refresh_areas.py rebuilds content/areas/ and councils.yml from the open data inputs."""
 from __future__ import annotations
 
 import csv
 import importlib.util
-import shutil
+
+import pytest
+import yaml
 
 from tests.conftest import ROOT
 
@@ -11,47 +13,133 @@ spec = importlib.util.spec_from_file_location("refresh_areas", ROOT / "scripts" 
 refresh = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(refresh)
 
+REGISTRY = [
+    # code, official name, nice name, gss, end, replaced by, nation, type, county, alt names, slug
+    ("ESX", "East Sussex County Council", "East Sussex", "E10000011", "", "", "England", "CTY", "", "east sussex", "east-sussex"),
+    ("HAS", "Hastings Borough Council", "Hastings", "E07000062", "", "", "England", "NMD", "ESX", "", "hastings"),
+    ("ROT", "Rother District Council", "Rother", "E07000064", "", "", "England", "NMD", "ESX", "", "rother"),
+    ("LDS", "Leeds City Council", "Leeds", "E08000035", "", "", "England", "MD", "", "", "leeds"),
+    ("KEN", "Kent County Council", "Kent", "E10000016", "", "", "England", "CTY", "", "", "kent"),
+    ("TWB", "Tunbridge Wells Borough Council", "Tunbridge Wells", "E07000116", "", "", "England", "NMD", "KEN", "", "tunbridge-wells"),
+    ("CMA", "Cumbria County Council", "Cumbria", "E10000006", "2023-04-01", "CBD,WAF", "England", "CTY", "", "", "cumbria"),
+    ("ALL", "Allerdale Borough Council", "Allerdale", "E07000026", "2023-04-01", "CBD", "England", "NMD", "CMA", "", "allerdale"),
+    ("CBD", "Cumberland Council", "Cumberland", "E06000063", "", "", "England", "UA", "", "", ""),
+    ("WAF", "Westmorland and Furness Council", "Westmorland and Furness", "E06000064", "", "", "England", "UA", "", "", ""),
+    ("CRF", "Cardiff Council", "Cardiff", "W06000015", "", "", "Wales", "WPA", "", "caerdydd", "cardiff"),
+]
+HEADER = ["local-authority-code", "official-name", "nice-name", "gss-code", "end-date", "replaced-by", "nation",
+          "local-authority-type", "county-la", "alt-names", "gov-uk-slug", "former-gss-codes"]
+
+
+def _write_csv(path, header, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
 
 def _rows(path):
-    with path.open(newline="") as handle:
+    with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def _areas(tmp_path):
-    areas = tmp_path / "areas"
-    shutil.copytree(ROOT / "content" / "areas", areas)
-    return areas
+@pytest.fixture
+def built(tmp_path):
+    sources, areas = tmp_path / "sources", tmp_path / "areas"
+    (sources / "codepoint").mkdir(parents=True)
+    areas.mkdir()
+    _write_csv(sources / "uk_local_authorities.csv", HEADER, [(*r, "") for r in REGISTRY])
+    pages = [("E10000011", "http://www.eastsussex.gov.uk/"), ("E07000062", "https://www.hastings.gov.uk/"),
+             ("E07000064", "https://www.rother.gov.uk"), ("E08000035", "https://www.leeds.gov.uk/"),
+             ("E10000016", "https://www.kent.gov.uk/"), ("E07000116", "https://tunbridgewells.gov.uk/"),
+             ("E10000006", "https://www.cumbria.gov.uk/")]
+    (sources / "govuk_local_authorities.js").write_text("module.exports = [" + ", ".join(
+        f"{{\n  gss: '{gss}',\n  homepage_url: '{url}'\n}}" for gss, url in pages) + "]\n")
+    (areas / "homepages_extra.csv").write_text(
+        "code,homepage,source_title,source_url\nE06000063,https://www.cumberland.gov.uk/,t,https://x.org\n"
+        "E06000064,https://www.westmorlandandfurness.gov.uk/,t,https://x.org\n")
+    postcodes = [f'"TN34 {i}AA",10,1,1,"E92000001","","","E10000011","E07000062",""' for i in range(20)]
+    postcodes += [f'"TN35 {i}AB",10,1,1,"E92000001","","","E10000011","E07000062",""' for i in range(10)]
+    postcodes += [f'"TN35 {i}AC",10,1,1,"E92000001","","","E10000011","E07000064",""' for i in range(10)]
+    postcodes += [f'"TN3 0{c}A",10,1,1,"E92000001","","","E10000016","E07000116",""' for c in "ABCDEFGH"]
+    postcodes += [f'"TN3 9{c}A",10,1,1,"E92000001","","","E10000011","E07000064",""' for c in "ABCDEF"]
+    postcodes += [f'"CA14 {i}AA",10,1,1,"E92000001","","","","E07000026",""' for i in range(5)]  # an old code
+    postcodes += [f'"CF10 {i}AA",10,1,1,"W92000004","","","","W06000015",""' for i in range(5)]
+    (sources / "codepoint" / "tn.csv").write_text("\n".join(postcodes) + "\n")
+    _write_csv(sources / "msoa_names.csv", ["msoa11cd", "msoa11nm", "msoa11nmw", "msoa11hclnm", "msoa11hclnmw", "Laname"], [
+        ("E02000001", "Hastings 001", "", "Central St Leonards", "", "Hastings"),
+        ("E02000002", "Rother 001", "", "Rye & Winchelsea", "", "Rother"),
+        ("E02000003", "Rother 002", "", "Park", "", "Rother"),
+        ("E02000004", "Leeds 001", "", "Headingley", "", "Leeds"),
+        ("E02000005", "Leeds 002", "", "Newtown", "", "Leeds"),
+        ("E02000006", "Tunbridge Wells 001", "", "Newtown", "", "Tunbridge Wells"),
+        ("E02000007", "Allerdale 001", "", "Workington North & Seaton", "", "Allerdale"),
+        ("E02000008", "Allerdale 002", "", "Workington West", "", "Allerdale"),
+        ("W02000001", "Cardiff 001", "", "Cathays", "", "Cardiff"),
+    ])
+    _write_csv(sources / "os_open_names_places.csv", ["name", "type", "country"],
+               [("Glasgow", "City", "Scotland"), ("Leeds", "Village", "England")])
+    services = tmp_path / "councils.yml"
+    refresh.main(["all", "--sources", str(sources), "--areas", str(areas), "--services-out", str(services),
+                  "--verified", "2026-12-01"])
+    return areas, services
 
 
-def test_postcode_districts_come_from_the_postcode_directory(tmp_path):
-    onspd = tmp_path / "onspd.csv"
-    rows = ["pcds,doterm,oslaua"]
-    rows += [f"TN34 {i}AA,,E07000062" for i in range(20)]            # all Hastings
-    rows += [f"TN35 {i}AB,,E07000062" for i in range(10)]            # Hastings and Rother:
-    rows += [f"TN35 {i}AC,,E07000064" for i in range(10)]            #   one county
-    rows += ["TN3 1AA,,E07000116", "TN3 2AA,,E07000065"]             # Kent and East Sussex: left out
-    rows += ["TN39 1ZZ,199901,E07000062"] + [f"TN39 {i}AD,,E07000064" for i in range(5)]  # ended one ignored
-    onspd.write_text("\n".join(rows) + "\n")
-    areas = _areas(tmp_path)
-    refresh.main(["postcodes", str(onspd), "--areas", str(areas)])
-    found = {r["outward"]: r["code"] for r in _rows(areas / "postcode_districts.csv")}
-    assert found == {"TN34": "E07000062", "TN35": "E10000011", "TN39": "E07000064"}
+def test_councils_are_the_current_ones_with_their_county(built):
+    areas, _ = built
+    rows = {r["code"]: r for r in _rows(areas / "local_authorities.csv")}
+    assert set(rows) == {"E10000011", "E07000062", "E07000064", "E08000035", "E10000016", "E07000116",
+                         "E06000063", "E06000064"}  # Cumbria and Allerdale are gone; Cardiff is not England
+    assert rows["E07000062"]["upper_tier_code"] == "E10000011"
+    assert rows["E08000035"]["upper_tier_code"] == "E08000035"
+    assert rows["E10000011"]["homepage"] == "https://www.eastsussex.gov.uk/"  # http made https
+    assert rows["E06000063"]["homepage"] == "https://www.cumberland.gov.uk/"  # not Cumbria's: it split in two
 
 
-def test_places_used_by_two_councils_are_left_out(tmp_path):
-    ipn = tmp_path / "ipn.csv"
-    ipn.write_text("place23nm,lad23cd\nHastings,E07000062\nRye,E07000064\nNewtown,E07000062\nNewtown,E07000064\n"
-                   "Leeds,E08000035\n")
-    areas = _areas(tmp_path)
-    refresh.main(["places", str(ipn), "--areas", str(areas)])
-    assert {r["place"] for r in _rows(areas / "places.csv")} == {"Hastings", "Rye"}
+def test_postcode_districts_and_sectors(built):
+    areas, _ = built
+    districts = {r["outward"]: r["codes"].split() for r in _rows(areas / "postcode_districts.csv")}
+    assert districts["TN34"] == ["E07000062"]               # all Hastings
+    assert districts["TN35"] == ["E10000011"]               # Hastings and Rother: one county
+    assert set(districts["TN3"]) == {"E10000016", "E10000011"}  # Kent and East Sussex: she is asked
+    assert districts["CA14"] == ["E06000063"]               # an old Allerdale code: now Cumberland
+    assert districts["CF10"] == ["W92000004"]               # Wales
+    sectors = {r["sector"]: r["codes"] for r in _rows(areas / "postcode_sectors.csv")}
+    assert sectors == {"TN3 0": "E07000116", "TN3 9": "E07000064"}  # only inside shared districts
 
 
-def test_authorities_keep_the_named_councils_and_their_districts(tmp_path):
-    lookup = tmp_path / "lookup.csv"
-    lookup.write_text("LAD24CD,LAD24NM,CTY24CD,CTY24NM\nE07000062,Hastings,E10000011,East Sussex\n"
-                      "E06000043,Brighton and Hove,,\nE07000110,Maidstone,E10000016,Kent\n")
-    areas = _areas(tmp_path)
-    refresh.main(["authorities", str(lookup), "--keep", "E10000011,E06000043", "--areas", str(areas)])
-    found = {r["code"]: r["upper_tier_code"] for r in _rows(areas / "local_authorities.csv")}
-    assert found == {"E07000062": "E10000011", "E10000011": "E10000011", "E06000043": "E06000043"}
+def test_places_never_guess_between_councils(built):
+    areas, _ = built
+    places = {r["place"]: r["codes"].split() for r in _rows(areas / "places.csv")}
+    assert places["Leeds"] == ["E08000035"]          # a council's own name decides
+    assert places["Headingley"] == ["E08000035"]
+    assert places["Rye"] == ["E07000064"]
+    assert places["St Leonards"] == ["E07000062"]
+    assert places["Workington"] == ["E06000063"]     # from Allerdale, now Cumberland
+    assert places["Allerdale"] == ["E06000063"]      # an old council's name
+    assert set(places["Cumbria"]) == {"E06000063", "E06000064"}
+    assert set(places["Newtown"]) == {"E08000035", "E07000116"}  # two councils: she chooses
+    assert "Park" not in places                      # an everyday word is not a place
+    nations = {r["place"]: r["nation"] for r in _rows(areas / "other_nations.csv")}
+    assert nations["cathays"] == "wales" and nations["cardiff"] == "wales" and nations["glasgow"] == "scotland"
+
+
+def test_every_council_gets_its_entries(built):
+    _, services = built
+    data = yaml.safe_load(services.read_text())
+    assert {"east_sussex_childrens_services", "east_sussex_citizens_advice", "east_sussex_domestic_abuse",
+            "hastings_housing", "leeds_childrens_services", "cumberland_childrens_services"} <= set(data)
+    entry = data["leeds_childrens_services"]
+    assert entry["areas"] == ["E08000035"] and entry["kind"] == "childrens_services" and entry["local_rank"] == 1
+    assert entry["web"] == "https://www.leeds.gov.uk/" and entry["check"] and entry["sources"][0]["url"]
+    assert str(entry["last_verified"]) == "2026-12-01"
+
+
+def test_the_shipped_data_matches_its_generated_services(tmp_path):
+    # councils.yml is made from the shipped local_authorities.csv: rebuilding it changes nothing.
+    out = tmp_path / "councils.yml"
+    shipped = ROOT / "content" / "services" / "local" / "councils.yml"
+    verified = yaml.safe_load(shipped.read_text())["leeds_childrens_services"]["last_verified"]
+    refresh.main(["services", "--areas", str(ROOT / "content" / "areas"), "--services-out", str(out),
+                  "--verified", str(verified)])
+    assert out.read_text() == shipped.read_text()

@@ -2,8 +2,11 @@
 
 National: the services the stage and its help items name (always help/advocacy, where
 the chat's "Who can help me?" leads), so each script stays short and to the point.
-Local: from `bot.directory` (`find_area`, then `services_for(code)`); if that module is
-missing, scripts list national services only.
+Local: from `bot.directory`, the same data the chat uses (`look_up`, then
+`services_for(code)`): the council's children's services first, then the area's own
+support (content/services/local/, councils.yml included). A place that is ambiguous,
+misspelt or outside England gives no local list; if the module is missing, scripts list
+national services only.
 """
 from __future__ import annotations
 
@@ -97,11 +100,10 @@ def _directory():
 def find_place(area: str) -> Place | None:
     """The council area for a town, council or postcode, or None if it is not known."""
     directory = _directory()
-    found = directory.find_area(area) if directory else None
+    found = directory.look_up(area).area if directory else None
     if found is None:
         return None
-    name = found.name if found.name == found.upper_name else f"{found.name}, {found.upper_name}"
-    return Place(name, found.code)
+    return Place(found.label, found.code)
 
 
 def directory_available() -> bool:
