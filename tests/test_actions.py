@@ -11,7 +11,8 @@ from tests.helpers import ids, make_tracker, run_action
 
 def test_a_stage_question_answers_with_that_stage_and_remembers_it():
     messages, slots = run_action(ActionAnswer(), make_tracker("stage_icpc"))
-    assert ids(messages) == ["stage/icpc"]
+    # The stage, then (once per conversation) the not-a-lawyer line.
+    assert ids(messages) == ["stage/icpc", "meta/not-a-lawyer"]
     assert slots["stage"] == "stage/icpc"
     assert slots["stage_history"] == ["stage/icpc"]
     assert slots["last_item"] == "stage/icpc"

@@ -61,7 +61,7 @@ def test_back_to_normal_switches_the_mode_off_and_offers_the_way_in(content):
 def test_in_advocate_mode_answers_carry_the_prompts_and_the_same_id(content, renderer):
     normal, _ = run_action(ActionAnswer(), make_tracker("stage_icpc"))
     advocate, slots = run_action(ActionAnswer(), make_tracker("stage_icpc", ON))
-    assert ids(normal) == ids(advocate) == ["stage/icpc"]
+    assert ids(normal) == ids(advocate) == ["stage/icpc", "meta/not-a-lawyer"]
     assert advocate[0]["text"] == renderer.message("stage/icpc", Channel.ADVOCATE).text
     assert content.labels["script_ask_her"] not in normal[0]["text"]
     assert slots["stage"] == "stage/icpc"  # her place is kept as usual
