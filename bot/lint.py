@@ -35,6 +35,7 @@ MAX_SMS_SEGMENTS = 3
 SMS_OPTIONS_ALLOWANCE = 80   # room left in an SMS for the numbered choices a channel adds
 REVIEW_DAYS, WARN_DAYS = 365, 335
 MIN_LOCAL_ENTRIES = 3        # children's services and at least two more, for every council
+GENERATED = Path("services") / "local" / "councils.yml"   # scripts/refresh_areas.py writes it
 # The style guide's list (content-style.md, "No blame or labels"), and close variants.
 BLAME_WORDS = ("unfit", "failed to engage", "non-compliant", "noncompliant", "chaotic", "bad mother",
                "bad parent", "neglectful mother", "refused to cooperate", "uncooperative")
@@ -251,8 +252,8 @@ def lint_area_coverage(content: Content, root: Path) -> list[Finding]:
     """Every council with children's services has its children's services and two more entries."""
     from bot.directory import load_areas, services_for
 
-    if not (root / "areas" / "local_authorities.csv").exists():
-        return []
+    if not (root / "areas" / "local_authorities.csv").exists() or not (root / GENERATED).exists():
+        return []  # a tree without the generated council entries (a test fixture) is not checked
     data = load_areas(root)
     where = _where(root / "services" / "local", root)
     findings = []
