@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import markupsafe
 
+from bot import journey
 from bot.content import Content
 from bot.render import Channel, Message, Renderer
 
@@ -19,14 +20,23 @@ GREETING = "meta/greet"
 CRISIS = "safety/crisis"
 QUICK_EXIT = "safety/quick-exit"
 FORGET_ME = "meta/forget-me"
+TALK_TO_PERSON = "help/talk-to-person"
 EXIT_HELP_PATH = "/exit-help"
+JOURNEY_PATH = "/journey.json"
+# Answers to danger: the widget puts a real "Leave this page" button on them.
+DANGER_GROUP = "safety/"
 
 # Keys of content/labels.yml the widget needs; a missing one fails at start-up, not in her browser.
 WIDGET_LABELS = (
     "chat_heading", "conversation", "exit_page", "exit_emergency", "exit_shift_2", "exit_shift_1",
     "exit_escape_1", "exit_expired", "message_label", "send", "typing", "you_said", "guide_said",
     "new_tab", "delete_chat", "chat_error", "chat_error_help", "retry", "quick_exit",
+    "leave_page", "more_options", "text_size", "text_smaller", "text_larger", "read_aloud", "read_stop",
+    "journey_open", "journey_close", "journey_intro", "journey_here", "journey_leads_to",
+    "clock_heading", "clock_gone", "clock_left", "clock_note", "clock_over", "clock_ask",
 )
+# Buttons with these labels leave the page at once, like "Exit this page".
+LEAVE_LABELS = ("exit_page", "leave_page")
 PAGE_LABELS = ("page_title", "no_script", "quick_exit", "back_to_chat", "script_index")
 
 # Short codes such as 55 (Silent Solution) are keyed during a 999 call, not dialled,
@@ -97,6 +107,12 @@ def widget_config(renderer: Renderer, settings: WebSettings) -> dict:
         "quick_exit_payload": "/" + renderer.content.item(QUICK_EXIT).intent,
         "forget_payload": "/" + renderer.content.item(FORGET_ME).intent,
         "forget_content_id": FORGET_ME,
+        "leave_titles": [labels[key] for key in LEAVE_LABELS],
+        "leave_after": sorted(i for i in renderer.content.items if i.startswith(DANGER_GROUP)),
+        # Never behind "More options": the route to a person.
+        "pinned_payloads": ["/" + renderer.content.item(TALK_TO_PERSON).intent],
+        "journey_path": JOURNEY_PATH,
+        "clock": {"content_id": journey.CLOCK_ID, "part": journey.CLOCK_PART, "weeks": journey.PROCEEDINGS_WEEKS},
         "phones": phone_links(renderer.content),
         "bot_url": settings.bot_url.rstrip("/"),
         "exit_url": settings.exit_url,

@@ -2,7 +2,8 @@
 
 Serves `/` (a page with the widget), `/widget.js` and `/widget.css` (what partner
 sites embed with one script tag), `/widget-config.json` (the widget's words, from
-content/), `/exit-help` and the printable advocate scripts under `/scripts/`.
+content/), `/journey.json` (the "Where am I?" map, from bot/journey.py),
+`/exit-help` and the printable advocate scripts under `/scripts/`.
 The browser talks to Rasa directly; this server never sees what she types.
 
 Settings (environment): WEB_INTERFACE (127.0.0.1), WEB_PORT (8080), BOT_URL
@@ -19,6 +20,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.content import default_content
+from bot.journey import journey_json
 from bot.render import Renderer
 from bot.web import pages
 
@@ -67,7 +69,7 @@ async def add_headers(request: web.Request, response: web.StreamResponse) -> Non
         scripts = request.path.startswith("/scripts/")
         headers["Content-Security-Policy"] = DOCUMENT_CSP if scripts else page_csp(request.app[SETTINGS])
         headers["X-Frame-Options"] = "DENY"
-    if request.path == "/widget-config.json":
+    if request.path in ("/widget-config.json", pages.JOURNEY_PATH):
         headers["Access-Control-Allow-Origin"] = "*"  # public words, fetched by partner sites' pages
 
 
@@ -104,6 +106,10 @@ async def widget_config(request: web.Request) -> web.Response:
     return web.json_response(_config(request))
 
 
+async def journey(request: web.Request) -> web.Response:
+    return web.json_response(journey_json(request.app[RENDERER].content))
+
+
 async def scripts(request: web.Request) -> web.StreamResponse:
     """The printable scripts another part of the build writes to build/scripts/."""
     root = request.app[SETTINGS].scripts_dir.resolve()
@@ -137,10 +143,12 @@ def create_app(settings: pages.WebSettings | None = None, renderer: Renderer | N
         trim_blocks=True, lstrip_blocks=True,
     )
     pages.widget_config(app[RENDERER], app[SETTINGS])  # a missing label fails here, at start-up
+    journey_json(app[RENDERER].content)
     app.on_response_prepare.append(add_headers)
     app.router.add_get("/", index)
     app.router.add_get(pages.EXIT_HELP_PATH, exit_help)
     app.router.add_get("/widget-config.json", widget_config)
+    app.router.add_get(pages.JOURNEY_PATH, journey)
     for name in ("widget.js", "widget.css", "page.css"):
         app.router.add_get(f"/{name}", static(name))
     app.router.add_get("/favicon.ico", no_icon)
