@@ -82,6 +82,26 @@ def test_widget_words_come_from_content_labels(settings, renderer, content):
     assert config["forget_payload"] == "/meta_forget_me" and config["quick_exit_payload"] == "/safety_quick_exit"
 
 
+def test_widget_config_names_the_leave_buttons_the_map_and_the_clock(settings, renderer, content):
+    config = pages.widget_config(renderer, settings)
+    assert config["words"]["quick_exit"] == "How to stay safe online", "it explains how to leave; it does not leave"
+    assert content.labels["leave_page"] in config["leave_titles"] and content.labels["exit_page"] in config["leave_titles"]
+    assert "safety/danger" in config["leave_after"] and all(i.startswith("safety/") for i in config["leave_after"])
+    assert config["pinned_payloads"] == ["/help_talk_to_person"]
+    assert config["journey_path"] == "/journey.json"
+    assert config["clock"] == {"content_id": "dates/proceedings-deadline", "part": "result", "weeks": 26}
+
+
+def test_journey_json_is_served_from_content(settings, renderer, content):
+    [(status, headers, body)] = fetch(create_app(settings, renderer), "/journey.json")
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*" and headers["Cache-Control"] == "no-store"
+    data = __import__("json").loads(body)
+    stages = [stage for group in data["groups"] for stage in group["stages"]]
+    assert [s["id"] for s in stages] == list(content.stage_order)
+    icpc = next(s for s in stages if s["id"] == "stage/icpc")
+    assert icpc["payload"] == "/stage_icpc" and icpc["title"] == content.item("stage/icpc").title
+
+
 def test_crisis_numbers_are_kept_for_the_offline_state_and_the_no_script_page(settings, renderer, content):
     lines = pages.help_lines(renderer)
     for service in ("samaritans", "emergency"):

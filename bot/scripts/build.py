@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from bot.content import Content, Item, default_content
 from bot.dates import format_date
+from bot.journey import groups as journey_groups
 from bot.render import Channel, Renderer
 from bot.scripts.who_can_help import Place, Service, find_place, item_service_keys, service, services_for_stage
 
@@ -133,9 +134,13 @@ class ScriptBuilder:
             return [ext for ext in FORMATS if (out / f"{stem}.{ext}").exists()]
 
         stages = [(self.content.item(s), self.stem(s), files(self.stem(s))) for s in self.content.stage_order]
+        titles = {s: self.content.item(s).title for s in self.content.stage_order}
         return self.env.get_template("index.html").render(
             **self._common("html"),
             stages=[s for s in stages if s[2]],
+            # The chat's "Where am I?" map: the same groups, order and branches (bot/journey.py).
+            journey=[(group, [(stage, "html" in files(stage.stem), [titles[n] for n in stage.next])
+                              for stage in group.stages]) for group in journey_groups(self.content)],
             card=(self.content.item("rights/overview"), CARD, files(CARD)) if files(CARD) else None,
         )
 
