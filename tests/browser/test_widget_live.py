@@ -1,7 +1,8 @@
 """The widget in Chromium talking to the real bot (Rasa with the trained model, and actions).
 
 This is the issue's "done when": the page chats with the bot, every request stays on
-this machine, and a phone-sized screenshot is kept in build/artefacts/.
+this machine, and a phone-sized screenshot is kept in build/artefacts/ (widget-live-360x740.png;
+the stubbed tests in test_widget_chat.py keep widget-360x740.png and widget-1280x800.png).
 """
 from __future__ import annotations
 
@@ -114,10 +115,17 @@ def test_phone_screenshot_and_every_request_stays_on_this_machine(visit, live_we
     page = open_chat(visit, live_web)
     page.get_by_label(content.labels["message_label"]).fill("they want to do a section 47 on my kids")
     page.keyboard.press("Enter")
-    reply(page, "stage/section-47")
+    answer = reply(page, "stage/section-47")
     page.wait_for_timeout(800)  # let the smooth scroll to the answer finish
+    # The message box and the answer's first line are on the screen together.
+    expect(page.get_by_label(content.labels["message_label"])).to_be_in_viewport()
+    expect(answer.locator(".bw-text > :first-child")).to_be_in_viewport()
+    # Her stage is marked on the "Where am I?" map from the reply's content id.
+    page.get_by_role("button", name=content.labels["journey_open"]).click()
+    expect(page.locator(".bw-stage--current")).to_have_attribute("data-stage-id", "stage/section-47")
+    page.get_by_role("button", name=content.labels["journey_close"]).click()
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTEFACTS / f"widget-{PHONE['width']}x{PHONE['height']}.png"
+    shot = ARTEFACTS / f"widget-live-{PHONE['width']}x{PHONE['height']}.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
     assert any(url.endswith("/webhooks/rest/webhook") for url in visit.requests)
