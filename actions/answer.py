@@ -15,7 +15,7 @@ from actions.common import channel_of, fails_kindly, renderer, send
 from bot import dialogue
 from bot.language import detect, languages
 from bot.nations import names_other_nation
-from bot.render import Button
+from bot.render import Button, Channel
 
 
 def show(dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main",
@@ -62,6 +62,7 @@ def turn_of(tracker: Tracker) -> dialogue.Turn:
         language=None if text.startswith("/") else detect(text, languages(content)),
         other_nation=names_other_nation(text),
         pending=_before_check_in(tracker) if intent == "checkin_no" else [],
+        sms=channel_of(tracker) is Channel.SMS,
     )
 
 

@@ -68,6 +68,7 @@ class Turn:
     language: str | None = None           # her message's language, when not English
     other_nation: bool = False            # she named a place in Wales, Scotland or NI
     pending: list[tuple[str, float]] = field(default_factory=list)  # ranking before a check-in
+    sms: bool = False                     # a text message: its stage texts carry the not-a-lawyer line
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _answer_intent(content: Content, intent: str, told: set[str], turn: Turn) ->
     steps = [Step(item.id, extra_buttons=extra)]
     if item.then and item.then in content.items:
         steps.append(Step(item.then))
-    if item.is_stage and "meta/not-a-lawyer" in content.items and "meta/not-a-lawyer" not in told:
+    if item.is_stage and not turn.sms and "meta/not-a-lawyer" in content.items and "meta/not-a-lawyer" not in told:
         steps.append(Step("meta/not-a-lawyer"))
         told.add("meta/not-a-lawyer")
     return steps

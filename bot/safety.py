@@ -23,7 +23,9 @@ from bot.content import CONTENT_DIR
 PHRASES_FILE = CONTENT_DIR / "safety" / "phrases.yml"
 # When a message has more than one, the most urgent reply goes first. Harm already done
 # ("took a load of tablets, I'm fine now") needs "get checked now" before anything else.
-PRIORITY = ("get_checked", "danger", "cant_talk", "crisis", "harm_thoughts", "abuse", "check_in")
+# Her fear of hurting her baby comes before danger: its words ("hurting the baby") are
+# danger's too, and its reply says to call 999 if the baby is hurt.
+PRIORITY = ("get_checked", "harm_thoughts", "danger", "cant_talk", "crisis", "abuse", "check_in")
 # Words around a phrase, not replies: `past` and `present` (an event over, or not),
 # `denied` (an allegation she says is untrue), `idiom`, and `now` (abuse happening now).
 CONTEXT = ("idiom", "now", "past", "present", "denied")
@@ -225,9 +227,12 @@ class PhraseList:
                  if p.kind == "idiom" or not any(x <= a and b <= y for x, y in idioms)]
         kinds = {p.kind for p in found}
         # "I self-harmed at 15, I've been well ten years": over, unless said to be present.
-        if "past" in kinds and "present" not in kinds and kinds & OVER_WHEN_PAST and "danger" not in kinds:
-            found = [p for p in found if p.kind not in OVER_WHEN_PAST]
-            kinds -= OVER_WHEN_PAST
+        # (An overdose is both "danger" and "get checked"; said of the past, it is neither.)
+        if "past" in kinds and "present" not in kinds and kinds & OVER_WHEN_PAST and (
+                "danger" not in kinds or "get_checked" in kinds):
+            over = OVER_WHEN_PAST | {"danger"}
+            found = [p for p in found if p.kind not in over]
+            kinds -= over
             near_miss = True
         # "They say he hit me but it's a lie": an allegation she denies is not abuse.
         if "denied" in kinds and "abuse" in kinds and "now" not in kinds:

@@ -38,7 +38,7 @@ CLASS_OF = {"safety_crisis": "crisis", "safety_danger": "danger", "safety_domest
 CAUGHT_BY = {
     "crisis": {"crisis", "get-checked", "danger"},
     "indirect": {"crisis", "check-in", "get-checked", "danger"},
-    "danger": {"danger", "cant-talk"},
+    "danger": {"danger", "cant-talk", "get-checked"},  # harm done (an overdose): A&E or 999 now
     "child-hurt": {"danger"},
     "harm-thoughts": {"harm-thoughts"},
     "already-harmed": {"get-checked"},

@@ -29,7 +29,9 @@ def test_the_raw_reply_reads_as_the_readme_shows_it(servers):
 
 def test_walk_forward_and_back_through_the_stages(servers, content):
     sender = "walker"
-    assert content_ids(servers.say(sender, "they want to do a section 47 on my kids")) == ["stage/section-47"]
+    # The first stage of a conversation is followed, once, by the not-a-lawyer line.
+    assert content_ids(servers.say(sender, "they want to do a section 47 on my kids")) == [
+        "stage/section-47", "meta/not-a-lawyer"]
     following = content.item("stage/section-47").next[0]
     assert content_ids(servers.say(sender, "what happens next")) == [following]
     after = content.item(following).next[0]
