@@ -4,10 +4,15 @@ Writes build/content-report.html: every item with its reading grade, word count,
 review date, sources and the channels that render it, plus every service with its
 areas and when it was last verified. Built with Jinja2 (autoescape on), so item text
 and addresses are escaped.
+
+Two lists come first, because a reviewer acts on them: every claim still marked
+UNVERIFIED in an item's `review_notes` (or a service's `check`), and every item past
+its review date. Both are also printed as a summary when the report is made.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +39,54 @@ class Row:
     review_due: dt.date
     status: str                 # ok, due (within a month), overdue
     problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of a review note (or a service's `check`) that is marked UNVERIFIED."""
+    where: str        # an item id, or "service <key>"
+    text: str
+
+
+MARK = "UNVERIFIED"
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"(])")
+# A marked sentence this short, or one that points back ("This is UNVERIFIED as a national
+# rule"), is shown with the sentence before it, which says the claim.
+_SHORT = 8
+_POINTS_BACK = re.compile(r"(?:This|That|These|It|Its|Both|Neither)\b")
+
+
+def marked_claims(where: str, notes: str) -> list[Claim]:
+    """The sentences of notes that carry the UNVERIFIED mark, each with enough context.
+
+    Notes are wrapped prose or "- " bullets: a bullet or paragraph is one run of text,
+    split into sentences; a short marked sentence keeps the sentence before it.
+    """
+    claims, before = [], ""   # before: the last sentence of the block before (a bullet)
+    for block in re.split(r"\n\s*\n|\n\s*-\s+|^\s*-\s+", notes or ""):
+        text = " ".join(block.split())
+        if not text:
+            continue
+        sentences = _SENTENCE_END.split(text)
+        for i, sentence in enumerate(sentences):
+            previous = sentences[i - 1] if i else before
+            if MARK in sentence and previous and (len(sentence.split()) < _SHORT or _POINTS_BACK.match(sentence)):
+                sentence = f"{previous} {sentence}"
+            if MARK in sentence:
+                claims.append(Claim(where, sentence))
+        before = sentences[-1]
+    return claims
+
+
+def unverified(content: Content) -> list[Claim]:
+    """Every claim still marked UNVERIFIED: items by id, then services by key."""
+    claims = []
+    for item in sorted(content.items.values(), key=lambda i: i.id):
+        claims += marked_claims(item.id, item.review_notes)
+    for key, fields in sorted(content.services.items()):
+        if isinstance(fields, dict):
+            claims += marked_claims(f"service {key}", str(fields.get("check") or ""))
+    return claims
 
 
 def _status(last: dt.date, today: dt.date) -> str:
@@ -90,12 +143,33 @@ def services(content: Content, today: dt.date) -> list[dict]:
     return out
 
 
+def overdue(report_rows: list[Row]) -> list[Row]:
+    """Items past their review date (12 months after `last_reviewed`), oldest first."""
+    return sorted((r for r in report_rows if r.status == "overdue"), key=lambda r: (r.item.last_reviewed, r.item.id))
+
+
 def render(content: Content, today: dt.date | None = None, root: Path = CONTENT_DIR) -> str:
     today = today or dt.date.today()
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    report_rows = rows(content, today, root)
     return env.get_template("content-report.html").render(
-        today=today, rows=rows(content, today, root), services=services(content, today), max_grade=MAX_GRADE,
+        today=today, rows=report_rows, services=services(content, today), max_grade=MAX_GRADE,
+        unverified=unverified(content), overdue=overdue(report_rows),
     )
+
+
+def summary(content: Content, today: dt.date | None = None, root: Path = CONTENT_DIR, width: int = 160) -> str:
+    """The two lists as plain text: what `make content-report` prints."""
+    today = today or dt.date.today()
+    claims, late = unverified(content), overdue(rows(content, today, root))
+    places = len({c.where for c in claims})
+    lines = [f"{len(claims)} claims still marked {MARK}, in {places} items and services:"]
+    for claim in claims:
+        text = claim.text if len(claim.text) <= width else claim.text[: width - 3] + "..."
+        lines.append(f"  {claim.where}: {text}")
+    lines.append(f"{len(late)} items past their review date (12 months after last_reviewed):")
+    lines += [f"  {r.item.id}: last reviewed {r.item.last_reviewed}, due {r.review_due}" for r in late]
+    return "\n".join(lines)
 
 
 def write(path: Path = OUTPUT, root: Path = CONTENT_DIR, today: dt.date | None = None) -> Path:
@@ -105,4 +179,6 @@ def write(path: Path = OUTPUT, root: Path = CONTENT_DIR, today: dt.date | None =
 
 
 if __name__ == "__main__":
-    print(f"content report: {write(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT)}")
+    written = write(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT)
+    print(summary(load()))
+    print(f"content report: {written}")
