@@ -118,8 +118,13 @@ class ValidateDeadlineForm(Action):
                 return []  # the form steps aside and the safety reply is sent
             decision = read_decision(intent, text)
             return [SlotSet(DECISION, decision)] if decision else []
-        # After this point the date is wanted; the decision is filled or not needed.
-        decided = [] if kind == APPEAL else [SlotSet(DECISION, NOT_ASKED)]
+        # After this point the date is wanted; the decision is filled or not needed. For an
+        # appeal, "final" or "interim" in the same message answers the question too.
+        if kind == APPEAL:
+            said = read_decision("", text)   # her words only: None unless she said which
+            decided = [SlotSet(DECISION, said)] if said else []
+        else:
+            decided = [SlotSet(DECISION, NOT_ASKED)]
         answering = requested == DATE
         if answering and intent.startswith("safety_"):
             return []  # nothing filled: the form steps aside and the safety reply is sent

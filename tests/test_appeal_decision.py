@@ -123,3 +123,12 @@ def test_the_interim_answer_points_to_more_about_appealing(content):
                                             ("final hearing", FINAL), ("end of the case", FINAL)])
 def test_her_own_words_are_read_when_the_classifier_is_unsure(text, decision):
     assert read_decision("nlu_fallback", text) == decision
+
+
+@pytest.mark.parametrize("said, decision", [("the judge made the final order on {d}, how long to appeal", FINAL),
+                                            ("interim care order made {d} can i appeal", INTERIM)])
+def test_final_or_interim_in_the_first_message_answers_the_question_too(said, decision):
+    decided = TODAY - timedelta(days=4)
+    tracker = make_tracker("dates_appeal_deadline", {"deadline_kind": APPEAL}, text=said.format(d=numeric(decided)))
+    _, slots = run_action(ValidateDeadlineForm(), tracker)
+    assert slots == {"deadline_date": decided.isoformat(), DECISION: decision}
