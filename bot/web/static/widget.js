@@ -547,6 +547,7 @@
     mount(root);
 
     // Focused things scroll into view above the dock, not behind it (WCAG 2.4.11).
+    document.documentElement.classList.add("bw-has-dock");
     function dockHeight() {
       document.documentElement.style.setProperty("--bw-dock", Math.ceil(dock.getBoundingClientRect().height) + "px");
     }
