@@ -119,6 +119,8 @@ def follow_up(content: Content, kind: str, item: Item | None) -> Step:
             return Step(dated)
         if item.more:
             return Step(item.id, "more")
+    if kind == "who" and item.is_stage and item.more:
+        return Step(item.id, "more")  # a stage's detail says who is there
     if kind == "appeal" and item.id in APPEALABLE:
         return Step("stage/appeal")
     if kind in ("what_now", "say_no") and item.rights:

@@ -1,6 +1,7 @@
 """The pipeline step that trains and runs bot/nlu/intent_model.py inside Rasa."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,31 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.intent_model import IntentModel
 
 FILE = "intent_model.pkl"
+# A long message with several sentences may hold several worries: each sentence is
+# ranked too, and the others' intents are kept as `topics` (offered as buttons).
+LONG_WORDS = 15
+TOPIC_MIN = 0.5
+MAX_SENTENCES = 6
+
+
+def sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+|\n+|\s+(?:and also|also|plus|but)\s+", text)
+    return [p for p in (p.strip() for p in parts) if len(p.split()) >= 3][:MAX_SENTENCES]
+
+
+def topics(model: IntentModel, text: str, top: str) -> list[str]:
+    """The intents of a long message's other sentences, most sure first."""
+    if len(text.split()) < LONG_WORDS:
+        return []
+    found: dict[str, float] = {}
+    parts = sentences(text)
+    if len(parts) < 2:
+        return []
+    for part in parts:
+        name, confidence = model.rank(part, 1)[0]
+        if confidence >= TOPIC_MIN and name != top:
+            found[name] = max(found.get(name, 0.0), confidence)
+    return sorted(found, key=found.get, reverse=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -57,4 +83,5 @@ class MeaningIntentClassifier(GraphComponent, IntentClassifier):
                        for name, confidence in self.model.rank(message.get(TEXT), self.config["ranking_length"])]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set("topics", topics(self.model, message.get(TEXT), ranking[0]["name"]), add_to_output=True)
         return messages

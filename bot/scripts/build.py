@@ -24,6 +24,11 @@ CARD = "rights-card"
 # Advice and crisis lines printed on her card. Not domestic abuse: a card kept at home
 # may be found by the person she is afraid of; the chat gives that help privately.
 CARD_HELP_ITEMS = ("help/family-rights-group", "safety/crisis")
+# The rights a card kept at home lists: those every mother has at every stage (the
+# contract's rights/ list). The many situation-specific rights items stay in the chat
+# and the stage scripts, so the card still fits one page.
+CARD_RIGHTS = ("rights/legal-aid", "rights/solicitor", "rights/advocate-supporter", "rights/see-reports",
+               "rights/interpreter", "rights/complain", "rights/records")
 FORMATS = ("html", "pdf")
 
 
@@ -105,9 +110,9 @@ class ScriptBuilder:
         )
 
     def card_items(self) -> list[Item]:
-        """The rights items in the order the overview offers them, then the rest."""
+        """The card's rights in the order the overview offers them, then the rest."""
         overview = self.content.item("rights/overview")
-        rights = [i for i in self.content.items if i.startswith("rights/") and i != overview.id]
+        rights = [i for i in CARD_RIGHTS if i in self.content.items]
         ordered = [i for i in overview.follow_ups if i in rights] + [i for i in rights if i not in overview.follow_ups]
         return [self.content.item(i) for i in ordered]
 

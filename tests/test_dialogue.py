@@ -1,0 +1,93 @@
+"""The conversation planner (bot/dialogue.py): what she is answered, in context.
+
+Expected ids come from the content (the item's own answers, `then` and `next`), never
+from the planner itself.
+"""
+from __future__ import annotations
+
+from bot import dialogue
+from bot.content import FOLLOW_UP_KINDS
+from bot.dialogue import Turn, plan
+
+
+def steps(content, **turn) -> list[tuple[str, str]]:
+    turn.setdefault("ranking", [(turn["intent"], 1.0)])
+    return [(s.content_id, s.part) for s in plan(content, Turn(**turn)).steps]
+
+
+def test_a_follow_up_is_answered_from_the_item_she_is_on(content):
+    for item in content.items.values():
+        for kind, _ in item.answers:
+            got = steps(content, intent=f"followup_{kind}", last_item=item.id)
+            assert got == [(item.id, f"answer:{kind}")], (item.id, kind, got)
+
+
+def test_every_follow_up_has_an_answer_even_with_nothing_to_follow(content):
+    for kind in FOLLOW_UP_KINDS:
+        got = steps(content, intent=f"followup_{kind}")
+        assert got and got[0][0] in content.items and got[0][0] != "meta/fallback", (kind, got)
+
+
+def test_can_i_appeal_a_court_order_without_its_own_answer_goes_to_appeals(content):
+    orders = next(i for i in dialogue.APPEALABLE if not content.items[i].answer("appeal"))
+    assert steps(content, intent="followup_appeal", stage=orders) == [("stage/appeal", "main")]
+
+
+def test_ok_mid_conversation_keeps_it_going_and_offers_the_next_stage(content):
+    assert steps(content, intent="keep_going", stage="stage/icpc") == [("meta/keep-going", "main")]
+    buttons = dialogue.keep_going_buttons(content, content.items["stage/icpc"])
+    following = content.items[content.items["stage/icpc"].next[0]]
+    assert (following.title, "/" + following.intent) in buttons
+
+
+def test_i_dont_get_it_gets_the_short_version_of_the_last_answer(content):
+    assert steps(content, intent="dont_get_it", last_item="stage/section-20") == [("stage/section-20", "short")]
+
+
+def test_a_feeling_is_acknowledged_then_the_help_that_fits(content):
+    feelings = [i for i in content.items.values() if i.id.startswith("meta/feeling-")]
+    assert feelings
+    for item in feelings:
+        assert [s for s, _ in steps(content, intent=item.intent)] == [item.id, item.then]
+
+
+def test_unsure_offers_the_likeliest_topics_and_noise_gets_the_plain_fallback(content):
+    ranking = [("nlu_fallback", 0.35), ("stage_icpc", 0.2), ("stage_cp_plan", 0.1), ("meta_greet", 0.05)]
+    planned = plan(content, Turn(intent="nlu_fallback", ranking=ranking, text="the meeting thing next week"))
+    assert [s.content_id for s in planned.steps] == ["meta/did-you-mean"]
+    offered = [payload for _, payload in planned.steps[0].extra_buttons]
+    assert offered == ["/stage_icpc", "/stage_cp_plan"]
+    assert steps(content, intent="nlu_fallback", ranking=ranking, text="?? !!") == [("meta/fallback", "main")]
+
+
+def test_the_not_a_lawyer_line_comes_once_after_the_first_stage_but_not_by_sms(content):
+    first = plan(content, Turn(intent="stage_icpc", ranking=[("stage_icpc", 1.0)]))
+    assert [s.content_id for s in first.steps] == ["stage/icpc", "meta/not-a-lawyer"]
+    again = plan(content, Turn(intent="stage_cp_plan", ranking=[], told=first.told))
+    assert [s.content_id for s in again.steps] == ["stage/cp-plan"]
+    assert steps(content, intent="stage_icpc", sms=True) == [("stage/icpc", "main")]
+
+
+def test_no_i_am_ok_after_the_check_in_answers_what_she_asked(content):
+    got = steps(content, intent="checkin_no", pending=[("stage_final_hearing", 0.6)])
+    assert [s for s, _ in got][:2] == ["meta/checkin-ok", "stage/final-hearing"]
+
+
+def test_a_supporter_is_told_what_they_can_do_once(content):
+    first = plan(content, Turn(intent="stage_section_20", ranking=[], text="my sister signed a section 20"))
+    assert [s.content_id for s in first.steps][:2] == ["meta/supporter", "stage/section-20"]
+    again = plan(content, Turn(intent="rights_legal_aid", ranking=[], text="can my sister get legal aid",
+                               told=first.told))
+    assert "meta/supporter" not in [s.content_id for s in again.steps]
+
+
+def test_her_language_and_other_nations_come_first(content):
+    assert steps(content, intent="nlu_fallback", language="pl") == [("meta/language-pl", "main")]
+    got = steps(content, intent="stage_icpc", other_nation=True)
+    assert [s for s, _ in got][:2] == ["help/other-nations", "stage/icpc"]
+
+
+def test_other_worries_in_a_long_message_are_offered_as_buttons(content):
+    planned = plan(content, Turn(intent="stage_icpc", ranking=[], topics=("stage_icpc", "rights_legal_aid")))
+    assert ("Legal aid" in planned.steps[0].extra_buttons[0][0]
+            or planned.steps[0].extra_buttons[0][1] == "/rights_legal_aid")
