@@ -191,9 +191,10 @@ class ActionDeadlineResult(Action):
             # An interim order's limit may be shorter: no 21-day date as the answer.
             shown = INTERIM_ITEM
             send_item(dispatcher, tracker, shown, "result",
-                      {**values(deadline), "not_sure": "yes" if decision == NOT_SURE else ""})
+                      {**values(deadline, today_in_london()), "not_sure": "yes" if decision == NOT_SURE else ""})
         else:
-            send_item(dispatcher, tracker, kind, "result", values(deadline))
+            send_item(dispatcher, tracker, kind, "result", values(deadline, today_in_london()),
+                      facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]})
         return done + [
             SlotSet("last_item", shown),
             SlotSet("deadline_start", deadline.start.isoformat()),

@@ -152,22 +152,29 @@ def compute(kind: str, start: date | datetime, *, police_start: date | datetime 
     raise ValueError(f"unknown deadline kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
+# Deadlines counted from a meeting she may know the date of before it happens: "if
+# the conference is on Friday 4 December, the first core group should meet by ...".
+PLANNED_OK = {CORE_GROUP, REVIEW}
+
+
 def direction_problem(kind: str, start: date | datetime, today: date) -> str | None:
     """"future" if the event this deadline counts from has not happened yet.
 
-    Every kind counts from something that already happened (a decision, an order,
-    a conference), so a start after today is a misunderstanding; today is fine.
+    Most kinds count from something that already happened (a decision, an order, a
+    referral), so a start after today is a misunderstanding; today is fine. A planned
+    conference (PLANNED_OK) may be in the future.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown deadline kind {kind!r}")
-    return "future" if _day(start) > today else None
+    return "future" if _day(start) > today and kind not in PLANNED_OK else None
 
 
-def values(deadline: Deadline) -> dict[str, str]:
+def values(deadline: Deadline, today: date | None = None) -> dict[str, str]:
     """The worked-out dates as GOV.UK-style text, for the item's `result` template.
 
     Every key is always present ("" when it does not apply), so a template can test it
-    with {% if ... %}.
+    with {% if ... %}. With `today`: "planned" when the start is still to come, "passed"
+    when the last day is over, and "weeks_left" (whole weeks from today) otherwise.
     """
     def show(d: date | datetime) -> str:
         return format_datetime(d) if isinstance(d, datetime) else format_date(d)
@@ -178,6 +185,13 @@ def values(deadline: Deadline) -> dict[str, str]:
            "approximate": "yes" if extra.get("approximate") else ""}
     for key in ("with_extension", "closed_day", "police_start", "holiday_noon"):
         out[key] = show(extra[key]) if key in extra else ""
+    out["planned"] = out["passed"] = out["weeks_left"] = ""
+    if today is not None:
+        due = _day(deadline.due)
+        out["planned"] = "yes" if _day(deadline.start) > today else ""
+        out["passed"] = "yes" if due < today else ""
+        if today <= due:
+            out["weeks_left"] = str((due - today).days // 7)
     return out
 
 
@@ -185,4 +199,4 @@ def values(deadline: Deadline) -> dict[str, str]:
 SAMPLE_VALUES = {"start": "Tuesday 3 March 2026", "due": "Monday 31 August 2026", "approximate": "",
                  "with_extension": "Tuesday 17 March 2026", "closed_day": "Friday 25 December 2026",
                  "police_start": "", "holiday_noon": "Monday 28 December 2026 at midday",
-                 "not_sure": ""}   # not_sure: set by actions/dates.py for dates/appeal-interim
+                 "not_sure": "", "planned": "", "passed": "", "weeks_left": "20"}   # not_sure: set by actions/dates.py for dates/appeal-interim

@@ -19,14 +19,14 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.forget import forget_conversation
+from bot.channels.forget import delete_conversation
 from bot.content import default_content
+from bot.privacy.deletion import forget_after_turn
 from bot.render import Channel, Renderer
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000  # longer messages are cut: no question needs more, and NLU slows down
-FORGET_ME = "meta/forget-me"
 
 
 def reply_json(body: Any, status: int = 200) -> response.HTTPResponse:
@@ -37,7 +37,8 @@ def reply_json(body: Any, status: int = 200) -> response.HTTPResponse:
 def content_metadata(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The content id (and part) a message was sent with, from an action or the domain."""
     metadata = kwargs.get("metadata") or {}
-    return {key: metadata[key] for key in ("content_id", "part") if metadata.get(key)}
+    # `values`: worked-out facts as data (a deadline's ISO dates, for the 26-week clock).
+    return {key: metadata[key] for key in ("content_id", "part", "values") if metadata.get(key)}
 
 
 class ContentCollectingOutputChannel(CollectingOutputChannel):
@@ -102,8 +103,12 @@ class ContentRestInput(RestInput):
             except Exception:
                 logger.exception("rest: message handling failed")  # never the text itself
             messages = collector.messages or fallback_messages(sender_id, "meta/error")
-            if any(m.get("content_id") == FORGET_ME for m in messages):
-                forget_conversation(request.app.ctx.agent.tracker_store, sender_id)
+
+            def delete(sender: str) -> bool:
+                return delete_conversation(request.app.ctx.agent.tracker_store, sender)
+
+            if await forget_after_turn(delete, sender_id, messages) is False:
+                messages = fallback_messages(sender_id, "meta/error")  # never "deleted" when it was not
             return reply_json(messages)
 
         return webhook
