@@ -5,14 +5,17 @@ tracker into a Turn, sends the plan, and records where she is in slots.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, fails_kindly, renderer, send
+from actions.common import channel_of, fails_kindly, renderer, send, send_item
 from bot import dialogue
+from bot.dates import today_in_london
+from bot.deadlines import PROCEEDINGS, compute, values
 from bot.language import detect, languages
 from bot.nations import names_other_nation
 from bot.render import Button, Channel
@@ -87,7 +90,22 @@ class ActionAnswer(Action):
 
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        return send_plan(dispatcher, tracker, turn_of(tracker))
+        turn = turn_of(tracker)
+        if turn.intent == "weeks_left":
+            return weeks_left(dispatcher, tracker)
+        return send_plan(dispatcher, tracker, turn)
+
+
+def weeks_left(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """"How many weeks left": counted from today on the issue date she gave, if she gave
+    one in this conversation; otherwise what the 26 weeks are, with the way to work it out."""
+    start = tracker.get_slot("deadline_start")
+    if tracker.get_slot("last_item") == PROCEEDINGS and start:
+        deadline = compute(PROCEEDINGS, date.fromisoformat(start[:10]))
+        send_item(dispatcher, tracker, PROCEEDINGS, "result", values(deadline, today_in_london()),
+                  facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]})
+        return []
+    return show(dispatcher, tracker, PROCEEDINGS)
 
 
 class ActionNavMore(Action):

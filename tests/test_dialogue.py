@@ -91,3 +91,19 @@ def test_other_worries_in_a_long_message_are_offered_as_buttons(content):
     planned = plan(content, Turn(intent="stage_icpc", ranking=[], topics=("stage_icpc", "rights_legal_aid")))
     assert ("Legal aid" in planned.steps[0].extra_buttons[0][0]
             or planned.steps[0].extra_buttons[0][1] == "/rights_legal_aid")
+
+
+def test_weeks_left_counts_from_today_on_the_date_she_gave(monkeypatch):
+    import datetime as dt
+
+    import actions.answer
+    from actions.answer import ActionAnswer
+    from tests.helpers import ids, make_tracker, run_action
+
+    monkeypatch.setattr(actions.answer, "today_in_london", lambda: dt.date(2026, 8, 3))
+    tracker = make_tracker("weeks_left", {"last_item": "dates/proceedings-deadline", "deadline_start": "2026-03-03"})
+    messages, _ = run_action(ActionAnswer(), tracker)
+    assert ids(messages) == ["dates/proceedings-deadline"] and messages[0]["metadata"]["part"] == "result"
+    assert "about 4 weeks away" in messages[0]["text"]  # 31 August 2026 is 28 days after 3 August
+    messages, _ = run_action(ActionAnswer(), make_tracker("weeks_left"))
+    assert ids(messages) == ["dates/proceedings-deadline"] and messages[0]["metadata"]["part"] == "main"
