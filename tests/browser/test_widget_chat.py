@@ -550,3 +550,33 @@ def test_axe_finds_no_violations_in_the_new_parts(browser, offline_web, renderer
         assert axe_violations(page) == [], "the journey map open"
     finally:
         context.close()
+
+
+def test_focus_in_the_dock_does_not_move_the_answer_and_nothing_focused_hides_behind_it(browser, offline_web, renderer, content):
+    context, page = new_visit(browser, {"width": 360, "height": 740}, **STILL)
+    try:
+        open_chat(page, offline_web)
+        answer_as_bot(page, lambda message: [long_answer(renderer, "stage/section-47"), as_rest(renderer, "stage/icpc")])
+        send(page, content, "s47")
+        answer = page.locator(f'{BOT}[data-content-id="stage/section-47"]')
+        expect(page.locator(f'{BOT}[data-content-id="stage/icpc"]')).to_be_visible()
+        page.wait_for_function("() => document.activeElement.classList.contains('bw-input')")
+        top = box(answer)["y"]
+        # Tab and Shift+Tab around the dock, open and close the map: the answer stays put.
+        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")
+        page.locator(".bw-map-toggle").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(".bw-map")).to_be_visible()
+        page.get_by_role("button", name=content.labels["journey_close"]).focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(".bw-map")).to_be_hidden()
+        assert box(answer)["y"] == pytest.approx(top, abs=1), "focus in the dock moved the page"
+        # A button under the dock comes up above it when it gets focus (WCAG 2.4.11).
+        hidden_under = answer.locator(".bw-choices button").first
+        assert box(hidden_under)["y"] > box(page.locator(".bw-dock"))["y"], "the test needs a button under the dock"
+        hidden_under.focus()
+        focused, dock = box(hidden_under), box(page.locator(".bw-dock"))
+        assert focused["y"] + focused["height"] <= dock["y"], "a focused button is hidden behind the dock"
+    finally:
+        context.close()

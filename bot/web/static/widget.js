@@ -546,13 +546,14 @@
     [heading, tools, log, typing, dock].forEach(function (node) { root.appendChild(node); });
     mount(root);
 
-    // Focused things scroll into view above the dock, not behind it (WCAG 2.4.11).
-    document.documentElement.classList.add("bw-has-dock");
-    function dockHeight() {
-      document.documentElement.style.setProperty("--bw-dock", Math.ceil(dock.getBoundingClientRect().height) + "px");
-    }
-    dockHeight();
-    if (window.ResizeObserver) new ResizeObserver(dockHeight).observe(dock);
+    // A focused control in the chat never hides behind the dock (WCAG 2.2 2.4.11). Not done
+    // with scroll-padding: that would also scroll the page when the dock's own controls
+    // are focused, moving the answer she is reading.
+    root.addEventListener("focusin", function (event) {
+      if (dock.contains(event.target) || !event.target.getBoundingClientRect) return;
+      var below = event.target.getBoundingClientRect().bottom - dock.getBoundingClientRect().top;
+      if (below > 0) window.scrollBy(0, below + 8);
+    });
 
     if (readAloud) readAloud.watch(function (usable) { root.classList.toggle("bw-no-voice", !usable); });
 
