@@ -139,3 +139,22 @@ def test_phone_screenshot_and_every_request_stays_on_this_machine(visit, live_we
     assert shot.stat().st_size > 10_000
     assert any(url.endswith("/webhooks/rest/webhook") for url in visit.requests)
     assert visit.hosts_off_machine() == []
+
+
+def test_the_26_week_clock_from_the_real_bots_dates(visit, live_web, content):
+    """The map's "Work out my 26 weeks" asks the bot; its answer carries the ISO dates."""
+    import datetime as dt
+
+    page = open_chat(visit, live_web)
+    page.get_by_role("button", name=content.labels["journey_open"]).click()
+    page.get_by_role("button", name=content.labels["clock_ask"]).click()
+    reply(page, "dates/proceedings-deadline", part="ask")
+    issued = dt.date.today() - dt.timedelta(weeks=4, days=2)
+    page.get_by_label(content.labels["message_label"]).fill(f"{issued.day} {issued:%B %Y}")
+    page.keyboard.press("Enter")
+    result = reply(page, "dates/proceedings-deadline", part="result")
+    figures = result.locator(".bw-clock .bw-clock-figures")
+    expect(figures).to_have_text(f'{content.labels["clock_gone"]} 4 {content.labels["clock_left"]} 22')
+    page.get_by_role("button", name=content.labels["journey_open"]).click()
+    expect(page.locator(".bw-map .bw-clock-figures")).to_have_text(
+        f'{content.labels["clock_gone"]} 4 {content.labels["clock_left"]} 22')
