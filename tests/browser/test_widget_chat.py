@@ -15,6 +15,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from bot import deadlines
 from bot.content import intent_for
 from bot.journey import journey_json
 from bot.render import Channel
@@ -382,10 +383,13 @@ def test_she_is_placed_when_she_talks_about_a_stage_and_every_stage_opens(visit,
     expect(page.locator(".bw-stage--current")).to_have_attribute("data-stage-id", content.stage_order[-1])
 
 
-def proceedings_result(renderer, start: dt.date, due: dt.date):
-    words = {"start": start.strftime("%-d %B %Y"), "due": due.strftime("%-d %B %Y")}
+def proceedings_result(renderer, start: dt.date):
+    """The bot's answer with the issue date: its words and dates as bot.deadlines works them
+    out, with the ISO dates in `values` as actions/dates.py sends them for the clock."""
+    deadline = deadlines.compute(deadlines.PROCEEDINGS, start)
+    words = deadlines.values(deadline, TODAY)
     return as_rest(renderer, "dates/proceedings-deadline", part="result", template=words,
-                   values={"start": start.isoformat(), "due": due.isoformat()})
+                   values={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]})
 
 
 @pytest.mark.parametrize("visit", [{"bypass_csp": True}], indirect=True)
@@ -394,9 +398,8 @@ def test_the_26_week_clock_from_the_reply_values(visit, offline_web, renderer, c
     page.clock.set_fixed_time(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0))
     open_chat(page, offline_web)
     start = TODAY - dt.timedelta(weeks=10, days=3)
-    due = start + dt.timedelta(weeks=26)
     ask = as_rest(renderer, "dates/proceedings-deadline", part="ask")
-    replies = iter([[ask], [proceedings_result(renderer, start, due)]])
+    replies = iter([[ask], [proceedings_result(renderer, start)]])
     sent = answer_as_bot(page, lambda message: next(replies))
 
     # No date yet: the map offers to work it out, which asks the bot.
@@ -431,9 +434,9 @@ def test_the_clock_after_the_26_weeks_and_without_values(visit, offline_web, ren
     page.clock.set_fixed_time(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0))
     open_chat(page, offline_web)
     start = TODAY - dt.timedelta(weeks=30)
-    plain = proceedings_result(renderer, start, start + dt.timedelta(weeks=26))
+    plain = proceedings_result(renderer, start)
     plain.pop("values")
-    replies = iter([[plain], [proceedings_result(renderer, start, start + dt.timedelta(weeks=26))]])
+    replies = iter([[plain], [proceedings_result(renderer, start)]])
     answer_as_bot(page, lambda message: next(replies))
     send(page, content, "1 jan")
     expect(page.locator(f'{BOT}[data-part="result"]')).to_have_count(1)
@@ -451,7 +454,7 @@ def test_delete_my_chat_also_forgets_her_place_on_the_map(visit, offline_web, re
     page.clock.set_fixed_time(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0))
     open_chat(page, offline_web)
     start = TODAY - dt.timedelta(weeks=2)
-    replies = iter([[as_rest(renderer, "stage/cmh"), proceedings_result(renderer, start, start + dt.timedelta(weeks=26))],
+    replies = iter([[as_rest(renderer, "stage/cmh"), proceedings_result(renderer, start)],
                     [as_rest(renderer, "meta/forget-me")]])
     answer_as_bot(page, lambda message: next(replies))
     send(page, content, "cmh")
