@@ -225,9 +225,10 @@ def load_item(path: Path, root: Path) -> Item:
 # "go back" when she has not been anywhere before in this conversation.
 STAGE_ORDER = (
     "early-help child-in-need referral-assessment strategy-discussion section-47 icpc "
-    "cp-plan review-conference pre-birth section-20 pre-proceedings fgc epo "
-    "police-protection care-proceedings interim-care-order cmh assessments irh "
-    "final-hearing orders placement-adoption contact appeal discharge after-removal"
+    "cp-plan review-conference pre-birth removed-at-birth section-20 pre-proceedings fgc "
+    "viability-assessment epo police-protection care-proceedings interim-care-order "
+    "looked-after-reviews cmh assessments irh final-hearing orders placement-adoption contact "
+    "appeal appeal-interim discharge after-removal"
 ).split()
 
 
