@@ -5,12 +5,12 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
-import time
+import threading
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
-from bot.channels.private_store import DailyPurge, PrivateSQLTrackerStore
+from bot.channels.private_store import PrivateSQLTrackerStore
 from bot.privacy import settings
 from bot.privacy.retention import ROOT, engine_for, purge_idle, tracker_db_url
 from bot.render import Channel
@@ -40,7 +40,7 @@ def senders(db) -> set[str]:
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("KEEP_USER_TEXT", "off")
     monkeypatch.delenv("RETENTION_DAYS", raising=False)
-    return PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"), purge_every_hours=0)
+    return PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
 
 
 def endpoints_for(tmp_path, db) -> str:
@@ -81,28 +81,13 @@ def test_a_conversation_still_in_use_is_kept_even_if_it_began_long_ago(store):
     assert senders(store.engine.url.database) == {"long"}
 
 
-def test_the_running_service_purges_at_start_and_then_daily(store):
-    save_conversation(store, "old", days_ago=31)
-    job = DailyPurge(store.engine, every_hours=24)
-    job.start()
-    try:
-        deadline = time.monotonic() + 30
-        while job.runs == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        job.stop()
-        job.join(timeout=10)
-    assert job.runs == 1 and not job.is_alive()
-    assert senders(store.engine.url.database) == set()
-
-
-def test_the_store_starts_its_daily_purge(tmp_path, monkeypatch):
+def test_building_the_store_starts_no_thread(tmp_path, monkeypatch):
+    # The purge is not the store's job: a `rasa shell` or every replica would run one.
     monkeypatch.setenv("KEEP_USER_TEXT", "off")
+    before = set(threading.enumerate())
     store = PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
-    try:
-        assert store.purge is not None and store.purge.is_alive() and store.purge.every_seconds == 24 * 3600
-    finally:
-        store.purge.stop()
+    assert set(threading.enumerate()) == before
+    assert not hasattr(store, "purge")
 
 
 def test_the_default_endpoints_point_at_the_private_store_on_var_tracker_db():

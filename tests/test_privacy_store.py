@@ -15,8 +15,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.channels.forget import forget_conversation, on_forget, _forget_hooks
+from bot.channels.forget import delete_conversation
 from bot.channels.private_store import PrivateSQLTrackerStore
+from bot.privacy.deletion import on_forget, remove_hook
 
 MARKERS = ("07700 900123", "900123", "kerry@example.com", "LS6 2AB", "Jayden", "Kerry")
 SAID = "I'm Kerry, my son Jayden is 4. Ring 07700 900123, kerry@example.com, LS6 2AB. What is a care order?"
@@ -41,7 +42,7 @@ def db(tmp_path):
 
 def make_store(db, monkeypatch, keep: bool = False) -> PrivateSQLTrackerStore:
     monkeypatch.setenv("KEEP_USER_TEXT", "on" if keep else "off")
-    return PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db), purge_every_hours=0)
+    return PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db))
 
 
 def user_turn(text: str = SAID) -> UserUttered:
@@ -153,7 +154,7 @@ def test_with_keeping_on_her_words_are_kept_redacted(db, monkeypatch):
 def test_the_store_loads_from_endpoints_by_module_path(db, monkeypatch):
     monkeypatch.setenv("KEEP_USER_TEXT", "off")
     config = EndpointConfig(
-        type="bot.channels.private_store.PrivateSQLTrackerStore", dialect="sqlite", db=str(db), purge_every_hours=0
+        type="bot.channels.private_store.PrivateSQLTrackerStore", dialect="sqlite", db=str(db)
     )
     store = TrackerStore.create(config, DOMAIN)
     assert isinstance(store, PrivateSQLTrackerStore)
@@ -168,7 +169,7 @@ def test_a_postgresql_url_is_accepted(monkeypatch):
 def test_a_bad_keep_setting_stops_the_start(db, monkeypatch):
     monkeypatch.setenv("KEEP_USER_TEXT", "maybe")
     with pytest.raises(ValueError):
-        PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db), purge_every_hours=0)
+        PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db))
 
 
 def test_forget_deletes_her_conversation_from_the_store_and_the_fallback_and_calls_hooks(db, monkeypatch):
@@ -180,10 +181,86 @@ def test_forget_deletes_her_conversation_from_the_store_and_the_fallback_and_cal
     forgotten = []
     hook = on_forget(forgotten.append)
     try:
-        assert forget_conversation(wrapped, "her")
+        assert delete_conversation(wrapped, "her") is True
     finally:
-        _forget_hooks.remove(hook)
+        remove_hook(hook)
     assert forgotten == ["her"]
     assert asyncio.run(store.retrieve("her")) is None
     assert asyncio.run(wrapped.fallback_tracker_store.retrieve("her")) is None
     assert asyncio.run(store.retrieve("someone-else")) is not None
+
+
+# -- the store does privacy only, and its cost does not grow with the conversation ------
+def count_serialisations(monkeypatch) -> list[str]:
+    """Every `as_dict()` of an event (the serialisation a save pays for), by class."""
+    calls: list[str] = []
+    for cls in (ActionExecuted, UserUttered, BotUttered, SlotSet, SessionStarted):
+        def counting(self, *args, _original=cls.as_dict, **kwargs):
+            calls.append(type(self).__name__)
+            return _original(self, *args, **kwargs)
+        monkeypatch.setattr(cls, "as_dict", counting)
+    return calls
+
+
+def test_a_save_serialises_only_the_events_it_adds_however_long_the_conversation(db, monkeypatch):
+    store = make_store(db, monkeypatch)
+    serialised = count_serialisations(monkeypatch)
+    per_save: dict[int, int] = {}
+
+    async def talk(turns: int):
+        tracker = await store.get_or_create_tracker("long")
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        for n in range(1, turns + 1):
+            if n > 1:
+                tracker = await store.retrieve("long")  # every turn starts from the store, as in Rasa
+            tracker.update(ActionExecuted("action_listen"))
+            tracker.update(user_turn(f"question {n}"))
+            tracker.update(ActionExecuted("action_answer"))
+            tracker.update(bot_turn("stage/care-proceedings" if n % 2 else "rights/legal-aid"))
+            tracker.update(SlotSet("last_item", "stage/care-proceedings"))
+            serialised.clear()
+            await store.save(tracker)
+            per_save[n] = len(serialised)
+
+    asyncio.run(talk(120))
+    assert {per_save[n] for n in range(2, 121)} == {5}, {n: c for n, c in per_save.items() if c != 5}
+    assert per_save[1] == 5 + 2  # the first save also stores the session's start
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute("select count(*) from events").fetchone()[0]
+        assert stored == sum(per_save.values()) + 1  # and the first action_listen, saved on creation
+        ended = dict(connection.execute("select item, count from usage_daily where kind='ended_at' and count != 0"))
+    assert ended == {"rights/legal-aid": 1}  # one conversation, counted where it is now
+
+
+def test_usage_counting_is_a_collaborator_handed_each_saves_new_events(db, monkeypatch):
+    store = make_store(db, monkeypatch)
+    heard = []
+
+    class Recorder:
+        def add(self, connection, new, before, started_at):
+            heard.append(([e["event"] for e in new], before))
+
+    store.usage = Recorder()
+    asyncio.run(conversation(store, "her"))
+
+    async def second_turn():
+        tracker = await store.retrieve("her")
+        tracker.update(user_turn("and legal aid?"))
+        tracker.update(ActionExecuted("action_answer"))
+        tracker.update(bot_turn("rights/legal-aid"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+
+    asyncio.run(second_turn())
+    assert heard[-1] == (["user", "action", "bot", "action"], "stage/care-proceedings")
+    assert sum(len(events) for events, _ in heard) == len(stored_rows(db))  # each event handed over once
+
+
+def test_a_store_told_not_to_count_keeps_no_usage_table(db, monkeypatch):
+    monkeypatch.setenv("KEEP_USER_TEXT", "off")
+    store = PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db), count_usage=False)
+    asyncio.run(conversation(store))
+    with sqlite3.connect(db) as connection:
+        tables = {row[0] for row in connection.execute("select name from sqlite_master where type='table'")}
+    assert "events" in tables and "usage_daily" not in tables

@@ -25,7 +25,7 @@ def store(tmp_path, monkeypatch):
     from bot.channels.private_store import PrivateSQLTrackerStore
 
     monkeypatch.setenv("KEEP_USER_TEXT", "on")  # even with words kept, the counts hold none
-    return PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"), purge_every_hours=0)
+    return PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
 
 
 def turn(store, sender: str, *items: str, start: bool = False) -> None:

@@ -1,8 +1,9 @@
-"""The project's Rasa channels. Unlike the rest of bot/, these import Rasa.
+"""The project's Rasa channels and stores. Unlike the rest of bot/, these import Rasa.
 
-Rasa imports this package at start (credentials.yml names its channels), which is
-where the one-off speed fix for action replies is installed.
+Rasa imports this package at start (credentials.yml and endpoints.yml name classes
+in it). That is where the one module of patches to Rasa's internals is checked
+against the installed Rasa and put in place (bot/rasa_patches.py).
 """
-from bot.channels import action_check
+from bot import rasa_patches
 
-action_check.install()
+rasa_patches.install()

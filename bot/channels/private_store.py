@@ -9,88 +9,76 @@ is removed (or redacted when KEEP_USER_TEXT is on), channel metadata is dropped,
 intents, entity names, slots and content ids are kept, so the bot behaves the same
 on the next turn. Only what is written changes: the tracker in memory keeps her
 words for the rest of the turn (Rasa reads the tracker from the store once at the
-start of a turn and saves it once at the end). The same save adds the day's usage
-counts (bot.privacy.usage), and a daily thread deletes idle conversations.
+start of a turn and saves it once at the end).
+
+A save serialises only the events it adds, so its cost does not grow with the
+conversation. The store does privacy only: usage counts are a collaborator
+(bot.privacy.usage.UsageCounter) handed the new events in the same transaction, and
+the retention purge is not started here (bot/privacy/purge_runs.py: `make purge`,
+the Kubernetes CronJob, or the one elected server, bot/channels/health.py).
 """
 from __future__ import annotations
 
 import itertools
-import json
 import logging
-import threading
 from typing import Any, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import BotUttered, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy import settings, usage
-from bot.privacy.retention import purge_idle
-from bot.privacy.stored_events import stored_event
+from bot import rasa_patches
+from bot.privacy import settings
+from bot.privacy.stored_events import content_id_of, stored_event
+from bot.privacy.usage import UsageCounter
 
 logger = logging.getLogger(__name__)
 
-DAY_HOURS = 24.0
 
-
-class DailyPurge(threading.Thread):
-    """Deletes idle conversations at start-up and then every `every_hours` hours."""
-
-    def __init__(self, engine, every_hours: float):
-        super().__init__(name="daily-purge", daemon=True)
-        self.engine, self.every_seconds = engine, every_hours * 3600
-        self.stopped = threading.Event()
-        self.runs = 0
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                days = settings.retention_days()
-                deleted = purge_idle(self.engine, days)
-                logger.info("purge: deleted %d conversation(s) idle over %d days", deleted, days)
-            except Exception:
-                logger.exception("purge: failed; will try again at the next run")
-            self.runs += 1
-            self.stopped.wait(self.every_seconds)
-
-    def stop(self) -> None:
-        self.stopped.set()
+def previous_item(tracker: DialogueStateTracker, new_count: int) -> Optional[str]:
+    """The content item this session last sent before the events a save adds: the
+    nearest earlier bot message, read from the tracker in memory (nothing serialised).
+    None when the session sent none before."""
+    for event in itertools.islice(reversed(tracker.events), new_count, None):
+        if isinstance(event, SessionStarted):
+            return None
+        if isinstance(event, BotUttered) and (item := content_id_of({"metadata": event.metadata})):
+            return item
+    return None
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, domain=None, event_broker=None, purge_every_hours: float = DAY_HOURS, **kwargs: Any):
+    def __init__(self, domain=None, event_broker=None, count_usage: bool = True, **kwargs: Any):
+        if kwargs.pop("purge_every_hours", None) not in (None, 0, "0"):
+            logger.warning("tracker store: purge_every_hours is ignored; the purge runs once per region "
+                           "(make purge, the CronJob, or one elected server)")
         super().__init__(domain=domain, event_broker=None, **kwargs)
         if event_broker is not None:
             # Rasa streams raw events, her words included, to a broker: refuse to.
             logger.warning("tracker store: the event broker is not used, so her words are not sent on")
         self.keep_user_text = settings.keep_user_text()
         settings.retention_days()  # a bad RETENTION_DAYS stops the start, not the first purge
-        usage.create_table(self.engine)
-        self.purge: Optional[DailyPurge] = None
-        if float(purge_every_hours) > 0:
-            self.purge = DailyPurge(self.engine, float(purge_every_hours))
-            self.purge.start()
+        self.usage: Optional[UsageCounter] = UsageCounter(self.engine) if _on(count_usage) else None
+
+    def stored_form(self, event: Event) -> dict:
+        """What of one new event is written (the only place an event is serialised)."""
+        return stored_event(event.as_dict(), self.keep_user_text)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        with self.session_scope() as session:
-            stored_count = self._event_query(
-                session, tracker.sender_id, fetch_events_from_all_sessions=False
-            ).count()
-            events = [event.as_dict() for event in tracker.events]
-            stored, new = events[:stored_count], events[stored_count:]
-            for event, data in zip(itertools.islice(tracker.events, stored_count, None), new):
-                kept = stored_event(data, self.keep_user_text)
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=kept.get("timestamp"),
-                        intent_name=((kept.get("parse_data") or {}).get("intent") or {}).get("name"),
-                        action_name=kept.get("name"),
-                        data=json.dumps(kept),
-                    )
-                )
-            usage.add(session.connection(), usage.counts_for_save(stored, new))
-            session.commit()
+        rasa_patches.save_new_events(self, tracker, self.stored_form, self._count_usage)
+
+    def _count_usage(self, session, tracker: DialogueStateTracker, stored_count: int,
+                     events: list, stored: list[dict]) -> None:
+        if self.usage is None or not stored:
+            return
+
+        def started() -> Optional[float]:
+            at = rasa_patches.session_started_at(self, session, tracker.sender_id)
+            if at is None and tracker.events:
+                at = tracker.events[0].timestamp  # a conversation without sessions
+            return at
+
+        self.usage.add(session.connection(), stored, previous_item(tracker, len(events)), started)
 
     def forget(self, sender_id: str) -> bool:
         """Delete every stored event of this conversation (all sessions), at once."""
@@ -98,3 +86,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
         return True
+
+
+def _on(value: Any) -> bool:
+    return str(value).strip().lower() not in {"0", "false", "no", "off"}

@@ -23,6 +23,7 @@ from typing import Any, Awaitable, Callable, Optional, TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from bot import rasa_patches
 from bot.channels.private_store import PrivateSQLTrackerStore
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class RetryingPrivateSQLTrackerStore(PrivateSQLTrackerStore):
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
         self.retry_seconds = float(retry_seconds)
         # A pooled connection that died with the database is found before it is used.
-        self.engine.pool._pre_ping = True
+        rasa_patches.use_pre_ping(self)
 
     async def _retrying(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         deadline = time.monotonic() + self.retry_seconds

@@ -13,13 +13,15 @@ kinds:
                 any day the counts say where conversations stopped (or are now)
 
 Counts are worked out from the events a save adds to a conversation, so they need
-no sender id; the day of `ended_at` is the day the conversation started.
+no sender id and never the whole conversation; the day of `ended_at` is the day the
+conversation started. The tracker store hands each save's new events to
+`UsageCounter.add`, in the same transaction.
 """
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -61,9 +63,13 @@ def _last_item(events: Iterable[dict]) -> str | None:
     return last
 
 
-def counts_for_save(stored: list[dict], new: list[dict]) -> Counter[Key]:
-    """What a save adds to the counts. `stored` are this session's events already in
-    the store, `new` the events this save adds (both as dicts)."""
+def counts_for_new(new: list[dict], before: str | None,
+                   started_at: float | None | Callable[[], float | None] = None) -> Counter[Key]:
+    """What a save adds to the counts, from the events it adds (as dicts) alone.
+
+    `before` is the item this session last sent in earlier saves (None if none), and
+    `started_at` when the stored session began (a value, or a function asked only when
+    an `ended_at` count moves). A session that starts within `new` ignores both."""
     counts: Counter[Key] = Counter()
     for event in new:
         if event.get("event") == "session_started":
@@ -73,19 +79,44 @@ def counts_for_save(stored: list[dict], new: list[dict]) -> Counter[Key]:
             counts[(day, "sent", item)] += 1
             if item.startswith("safety/"):
                 counts[(day, "safety", item)] += 1
-    session = _current_session(stored + new)
-    if not session:
-        return counts
-    started = session[0].get("timestamp")
-    already_stored = len(session) - len(new)  # <= 0 when this save started the session
-    before = _last_item(session[:already_stored]) if already_stored > 0 else None
-    after = _last_item(session)
+    starts = [i for i, e in enumerate(new) if e.get("event") == "session_started"]
+    if starts:
+        session, before = new[starts[-1]:], None
+        started = session[0].get("timestamp")
+    else:
+        session, started = new, started_at
+    after = _last_item(session) or before
     if after and before != after:
+        if callable(started):
+            started = started()
+        if started is None and session:
+            started = session[0].get("timestamp")
         day = day_of(started)
         if before:
             counts[(day, "ended_at", before)] -= 1
         counts[(day, "ended_at", after)] += 1
     return Counter({key: delta for key, delta in counts.items() if delta})
+
+
+def counts_for_save(stored: list[dict], new: list[dict]) -> Counter[Key]:
+    """The same, from this session's events already stored and the new ones (both as
+    dicts): for callers that have the whole session at hand."""
+    session = _current_session(stored + new)
+    already = session[: max(len(session) - len(new), 0)]
+    started = session[0].get("timestamp") if session else None
+    return counts_for_new(new, _last_item(already), started)
+
+
+class UsageCounter:
+    """Keeps the day's counts in `usage_daily`, from what each save adds."""
+
+    def __init__(self, engine: sa.engine.Engine):
+        create_table(engine)
+
+    def add(self, connection: sa.engine.Connection, new: list[dict], before: str | None,
+            started_at: float | None | Callable[[], float | None] = None) -> None:
+        """Count one save's new events, in the save's own transaction."""
+        add(connection, counts_for_new(new, before, started_at))
 
 
 def add(connection: sa.engine.Connection, counts: Counter[Key]) -> None:

@@ -272,7 +272,7 @@ def test_within_a_turn_actions_see_her_words_but_the_next_turn_reads_them_from_t
     monkeypatch.setattr(MessageProcessor, "_run_action", watching)
 
     async def talk():
-        store = PrivateSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "t.db"), purge_every_hours=0)
+        store = PrivateSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "t.db"))
         agent = Agent.load(
             str(ROOT / "models" / "current.tar.gz"), tracker_store=store,
             action_endpoint=EndpointConfig(f"http://127.0.0.1:{servers.actions_port}/webhook"),
