@@ -19,6 +19,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.channels import reminders as reminder_channel
 from bot.channels.forget import delete_conversation
 from bot.content import default_content
 from bot.privacy.deletion import forget_after_turn
@@ -69,6 +70,11 @@ class ContentRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("content_rest_webhook", __name__)
+        reminder_channel.check_settings()  # production without REMINDER_KEY stops here
+
+        @webhook.listener("after_server_start")
+        async def open_reminders(app, *_: Any) -> None:
+            reminder_channel.for_app(app)  # so "delete my chat" deletes reminders from the start
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> response.HTTPResponse:
@@ -87,6 +93,11 @@ class ContentRestInput(RestInput):
             if not isinstance(text, str) or not text.strip():
                 # Nothing to understand: say so kindly, without bothering the model.
                 return reply_json(fallback_messages(sender_id, "meta/fallback"))
+            # Reminder requests, YES and her mobile number are answered here: the number
+            # never reaches the bot or its tracker store (bot/reminders/dialogue.py).
+            reminder_reply = reminder_channel.web_turn(request.app, sender_id, text[:MAX_MESSAGE_CHARS])
+            if reminder_reply is not None:
+                return reply_json(reminder_reply)
             collector = ContentCollectingOutputChannel()
             try:
                 await on_new_message(

@@ -23,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
+from bot.channels import reminders as reminder_channel
 from bot.channels.forget import forget_conversation, on_forget
 from bot.channels.rest import ContentCollectingOutputChannel
 from bot.sms.conversation import Inbound, SmsConversations
@@ -81,7 +82,8 @@ class SmsInput(InputChannel):
             state = SmsState()
             on_forget(state.forget)  # a deletion from elsewhere (retention, REST) clears SMS records too
             self.conversations = SmsConversations(
-                state, SmsGateway(self.gateway_config), SenderHasher.from_env(), ask_bot, forget)
+                state, SmsGateway(self.gateway_config), SenderHasher.from_env(), ask_bot, forget,
+                reminders=reminder_channel.for_app(app).dialogue)
         return self.conversations
 
     def signed_url(self, request: Request) -> str:
@@ -93,6 +95,7 @@ class SmsInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("sms_webhook", __name__)
+        reminder_channel.check_settings()  # production without REMINDER_KEY stops here
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> response.HTTPResponse:
@@ -113,6 +116,16 @@ class SmsInput(InputChannel):
                 conversations = self._conversations(request.app, on_new_message)
                 conversations.receive(Inbound(sid, number, form.get("Body") or ""))
             return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        @webhook.listener("after_server_start")
+        async def send_reminders(app, *_: Any) -> None:
+            # Once per server: what is due goes out every minute, one server at a time.
+            conversations = self._conversations(app, on_new_message)
+            reminder_channel.start_sender(app, conversations.gateway, conversations.state.is_stopped)
+
+        @webhook.listener("before_server_stop")
+        async def stop_reminders(app, *_: Any) -> None:
+            await reminder_channel.stop_sender(app)
 
         @webhook.listener("after_server_stop")
         async def close(*_: Any) -> None:

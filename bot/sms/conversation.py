@@ -7,9 +7,12 @@ a reply is being sent to it.
 
 Order of a turn, per texter (one at a time, so replies never overtake each other):
 1. anything still in the outbox from an earlier failure is sent first;
-2. STOP words stop her texts at once (one confirmation, then silence until START);
-3. HELP, START, MENU, DELETE, MORE, a number or an option's words;
-4. anything else goes to the bot, whose items are rendered as one SMS (bot.sms.render).
+2. STOP words stop her texts at once (one confirmation, then silence until START),
+   and cancel her reminders;
+3. reminders (bot.reminders.dialogue): "remind me ...", YES, MY REMINDERS, CANCEL 2,
+   INFO after a reminder text; anything else is not theirs;
+4. HELP, START, MENU, DELETE, MORE, a number or an option's words;
+5. anything else goes to the bot, whose items are rendered as one SMS (bot.sms.render).
 A reply that cannot be delivered stays in the outbox and is retried a few times in
 the background, and again whenever she texts next.
 """
@@ -20,7 +23,7 @@ import inspect
 import logging
 import weakref
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from bot.content import default_content
 from bot.render import Channel, Renderer
@@ -29,6 +32,9 @@ from bot.sms.keywords import Keyword, keyword
 from bot.sms.render import Choice, compose, read_reply
 from bot.sms.sender_id import SenderHasher
 from bot.sms.state import Pending, SmsState
+
+if TYPE_CHECKING:
+    from bot.reminders.dialogue import ReminderDialogue
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +63,13 @@ class SmsConversations:
     def __init__(
         self, state: SmsState, gateway: SmsGateway, hasher: SenderHasher, ask_bot: AskBot,
         forget: Forget, renderer: Renderer | None = None, retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        reminders: "ReminderDialogue | None" = None,
     ):
         self.state, self.gateway, self.hasher = state, gateway, hasher
         self.ask_bot, self.forget = ask_bot, forget
         self.renderer = renderer or Renderer(default_content())
         self.retry_delays = retry_delays
+        self.reminders = reminders
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._retrying: set[str] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -117,6 +125,8 @@ class SmsConversations:
             return
         if word is Keyword.STOP:
             await self._stop(number, sender)
+        elif word in (None, Keyword.HELP) and (answer := self._reminders(sender, number, text)) is not None:
+            await self._say(number, sender, answer)  # HELP: INFO after a reminder text gives its details
         elif word is Keyword.START:
             await self._say_items(number, sender, [START_ITEM])
         elif word is Keyword.HELP:
@@ -140,7 +150,25 @@ class SmsConversations:
             else:
                 await self._ask(number, sender, text)
 
+    def _reminders(self, sender: str, number: str, text: str) -> list[dict[str, Any]] | None:
+        if self.reminders is None:
+            return None
+        try:
+            messages = self.reminders.turn(sender, text, Channel.SMS, number)
+        except Exception:
+            logger.exception("sms %s: reminders failed; the bot answers instead", _short(sender))
+            return None
+        if messages is None:
+            return None
+        return [{"text": m.text, "content_id": m.content_id,
+                 "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons]} for m in messages]
+
     async def _stop(self, number: str, sender: str) -> None:
+        if self.reminders is not None:
+            try:
+                self.reminders.stop(sender)
+            except Exception:
+                logger.exception("sms %s: cancelling reminders after STOP failed", _short(sender))
         first_time = self.state.stop(sender)
         self.state.clear_outbox(sender)
         self.state.set_pending(sender, Pending([]))
