@@ -100,3 +100,14 @@ def test_rules_send_each_intent_to_its_action():
 def test_the_mode_items_are_said_not_asked(content):
     for content_id in ("meta/advocate-on", "meta/advocate-off"):
         assert content.item(content_id).asked is False
+
+
+def test_advocate_mode_comes_on_only_when_someone_says_they_are_one():
+    from actions.advocate import ActionAdvocateModeOn
+
+    for text in ("i'm her advocate", "advocate mode please", "This is the mum's advocate typing"):
+        messages, slots = run_action(ActionAdvocateModeOn(), make_tracker("advocate_mode_on", text=text))
+        assert slots.get("advocate_mode") is True, text
+    for text in ("what is an advocate", "can i get an advocate", "i need an advocate for the meeting"):
+        messages, slots = run_action(ActionAdvocateModeOn(), make_tracker("advocate_mode_on", text=text))
+        assert "advocate_mode" not in slots and "meta/advocate-on" not in ids(messages), text
