@@ -9,7 +9,12 @@ retries) lives in the Rasa-free `bot.sms` package.
 
 Configured only from the environment (see docs/sms.md): SMS_GATEWAY_URL,
 SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM_NUMBER, SENDER_HASH_KEY, SMS_STATE_DB,
-SMS_PUBLIC_URL.
+SMS_PUBLIC_URL. With BOT_ENV=production (or a gateway off this machine) it refuses to
+start on the development token or hashing key (bot/sms/production.py).
+
+At server start it opens its records (SMS_STATE_DB; `tracker` shares the tracker
+store's database between servers) and registers them with the deletion path and
+the retention purge, so a deletion from any channel and every purge clear them too.
 """
 from __future__ import annotations
 
@@ -23,11 +28,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
+from bot import rasa_patches
 from bot.channels import reminders as reminder_channel
-from bot.channels.forget import forget_conversation, on_forget
+from bot.channels.forget import delete_conversation
 from bot.channels.rest import ContentCollectingOutputChannel
+from bot.privacy.deletion import on_forget
+from bot.privacy.purge_runs import on_purge
 from bot.sms.conversation import Inbound, SmsConversations
 from bot.sms.gateway import GatewayConfig, SmsGateway
+from bot.sms.production import refuse_development_secrets
 from bot.sms.sender_id import SenderHasher
 from bot.sms.state import SmsState
 
@@ -55,6 +64,7 @@ class SmsInput(InputChannel):
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "SmsInput":
         if credentials:
             logger.warning("sms: settings in credentials.yml are ignored; use environment variables")
+        refuse_development_secrets()
         return cls(GatewayConfig.from_env(), os.environ.get("SMS_PUBLIC_URL") or None)
 
     def __init__(self, gateway: GatewayConfig, public_url: str | None = None):
@@ -77,10 +87,12 @@ class SmsInput(InputChannel):
                 return collector.messages
 
             def forget(sender: str) -> bool:
-                return forget_conversation(app.ctx.agent.tracker_store, sender)
+                return delete_conversation(app.ctx.agent.tracker_store, sender)
 
-            state = SmsState()
-            on_forget(state.forget)  # a deletion from elsewhere (retention, REST) clears SMS records too
+            store = rasa_patches.innermost_store(app.ctx.agent.tracker_store)
+            state = SmsState.from_env(getattr(store, "engine", None))
+            on_forget(state.forget)  # a deletion from any channel clears SMS records too
+            on_purge(state.expire_idle)  # and so does the retention purge
             self.conversations = SmsConversations(
                 state, SmsGateway(self.gateway_config), SenderHasher.from_env(), ask_bot, forget,
                 reminders=reminder_channel.for_app(app).dialogue)
@@ -116,6 +128,10 @@ class SmsInput(InputChannel):
                 conversations = self._conversations(request.app, on_new_message)
                 conversations.receive(Inbound(sid, number, form.get("Body") or ""))
             return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        @webhook.listener("after_server_start")
+        async def open_records(app, *_: Any) -> None:
+            self._conversations(app, on_new_message)
 
         @webhook.listener("after_server_start")
         async def send_reminders(app, *_: Any) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from bot.content import default_content
+from bot.privacy.deletion import forget_after_turn
 from bot.render import Channel, Renderer
 from bot.sms.gateway import GatewayError, SmsGateway
 from bot.sms.keywords import Keyword, keyword
@@ -198,9 +199,8 @@ class SmsConversations:
             logger.exception("sms %s: the bot failed", _short(sender))
             messages = []
         messages = [m for m in messages if m.get("text")] or [self._item(ERROR)]
-        if any(m.get("content_id") == FORGET_ME for m in messages):
-            if not await self._forget(sender):
-                messages = [self._item(ERROR)]  # never say "deleted" when it was not
+        if await forget_after_turn(self._forget, sender, messages) is False:
+            messages = [self._item(ERROR)]  # never say "deleted" when it was not
         await self._say(number, sender, messages)
 
     async def _forget(self, sender: str) -> bool:
