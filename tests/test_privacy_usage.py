@@ -113,3 +113,14 @@ def test_counts_from_two_saves_on_the_same_day_add_up_in_one_row(tmp_path):
         with engine.begin() as connection:
             usage.add(connection, Counter({key: delta}))
     assert [(r["item"], r["count"]) for r in usage.read(engine)] == [("stage/icpc", 5)]
+
+
+def test_through_the_store_a_second_session_leaves_the_first_where_it_ended(store):
+    db = store.engine.url.database
+    turn(store, "a", "stage/icpc", start=True)
+    turn(store, "a", "stage/cp-plan")
+    turn(store, "a", "rights/legal-aid", start=True)   # she came back after the session expired
+    turn(store, "a", "stage/epo")
+    ended = {item: n for (kind, item), n in counts(db).items() if kind == "ended_at"}
+    assert ended == {"stage/cp-plan": 1, "stage/epo": 1}
+    assert counts(db)[("conversation", "")] == 2
