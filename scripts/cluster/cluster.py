@@ -122,8 +122,9 @@ def postgres_bin() -> Path:
 class Cluster:
     def __init__(self, base: Path = ROOT / "var" / "cluster", ports: Ports = Ports(),
                  model: Path | None = None, with_web: bool = True,
-                 say: Callable[[str], None] = print):
+                 say: Callable[[str], None] = print, rasa_env: dict[str, str] | None = None):
         self.base, self.ports, self.say = base, ports, say
+        self.rasa_env = dict(rasa_env or {})  # e.g. a test's SMS gateway
         self.model = Path(model or os.environ.get("CLUSTER_MODEL") or ROOT / "models" / "current.tar.gz")
         self.with_web = with_web
         self.logs, self.run_dir = base / "logs", base / "run"
@@ -139,13 +140,14 @@ class Cluster:
         path = self.base / "secrets.json"
         if path.exists():
             self.secrets = json.loads(path.read_text())
-        for key in ("postgres_password", "redis_password", "api_token"):
+        for key in ("postgres_password", "redis_password", "api_token", "sender_hash_key"):
             self.secrets.setdefault(key, secrets.token_urlsafe(24))
         path.write_text(json.dumps(self.secrets))
         path.chmod(0o600)
 
     def store_env(self) -> dict[str, str]:
-        """What endpoints.cluster.yml reads (README: "Running on several servers")."""
+        """What the Rasa servers read: endpoints.cluster.yml's values (README: "Running on
+        several servers") and the SMS settings."""
         return {
             "ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}/webhook",
             "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(self.ports.postgres),
@@ -153,7 +155,16 @@ class Cluster:
             "POSTGRES_PASSWORD": self.secrets["postgres_password"],
             "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.ports.redis),
             "REDIS_PASSWORD": self.secrets["redis_password"], "REDIS_DB": "1",
+            # SMS: every server shares the STOP flags, answered ids, choices and outbox
+            # in PostgreSQL, and checks signatures against the URL the gateway posts to.
+            "SMS_STATE_DB": "tracker", "SENDER_HASH_KEY": self.secrets["sender_hash_key"],
+            "SMS_PUBLIC_URL": self.sms_url,
         }
+
+    @property
+    def sms_url(self) -> str:
+        """Where an SMS gateway posts: nginx, which routes each texter to one server."""
+        return f"http://127.0.0.1:{self.ports.nginx}/webhooks/sms/webhook"
 
     def _env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
@@ -255,7 +266,7 @@ class Cluster:
                 "--endpoints", str(ROOT / "endpoints.cluster.yml"),
                 # The HTTP API (trackers) on loopback only, behind a token; nginx never routes to it.
                 "--enable-api", "--auth-token", self.api_token, "--cors", *web]
-        return Service(f"rasa-{index + 1}", argv, env=self.store_env(),
+        return Service(f"rasa-{index + 1}", argv, env={**self.store_env(), **self.rasa_env},
                        ready=lambda: http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"))
 
     def _nginx(self) -> Service:

@@ -1,7 +1,11 @@
 """Failover test (`make test-cluster`): a whole cluster on loopback, 20 conversations
 of 32 turns through nginx, one Rasa server killed with SIGKILL a third of the way in,
 PostgreSQL restarted two thirds of the way in, and two more turns per conversation
-once every server is back.
+once every server is back. Beside them, texters send SMS through nginx to a fake
+gateway: two send STOP before the kill and START after the PostgreSQL restart (no
+text may reach them in between, whichever server they land on), and some texts are
+delivered a second time straight to the other server (answered once: the servers
+share the SMS records in PostgreSQL).
 
 Each reply is checked against what the bot must say in that conversation's state (the
 expected state is worked out here from the content library, as the actions do), so a
@@ -34,6 +38,8 @@ from cluster import Cluster, Ports  # noqa: E402  (scripts/cluster/cluster.py)
 
 from bot.content import default_content  # noqa: E402
 from bot.deadlines import compute  # noqa: E402
+from bot.render import Channel, Renderer  # noqa: E402
+from tests.fake_sms_gateway import FakeGateway, signed  # noqa: E402
 
 CONVERSATIONS = 20
 TURNS = 30                 # before the servers are all back
@@ -54,6 +60,15 @@ NAV_WORDS = {"/nav_next": "what happens next", "/nav_back": "go back",
 
 CONTENT = default_content()
 STAGES = sorted(i for i in CONTENT.items if i.startswith("stage/"))
+
+TEXTERS = 6                # SMS, beside the web conversations
+STOPPERS = 2               # of them: STOP before the kill, START after the PostgreSQL restart
+STOP_AT = 1 / 5            # of the web turns
+TEXT_EVERY = (1.0, 2.5)    # seconds between her texts
+TEXTS_AFTER = 2            # questions after the restarts (after START for the stoppers)
+REDELIVER_EVERY = 3        # every third text of the others goes again, straight to the other server
+SMS_WAIT = 60.0            # for the last replies (and any retried from an outbox)
+SMS_IN_FLIGHT = 10.0       # a text the killed server accepted this soon before dying may go unanswered
 
 
 # ---------------------------------------------------------------- the bot's rules, expected
@@ -199,6 +214,8 @@ class Run:
         self.pg_down = 0.0
         self.pg_restart_time: Optional[float] = None
         self.latencies: list[tuple[float, float]] = []  # (started, seconds) of every answered turn
+        self.restarts_over = asyncio.Event()            # the kill and the PostgreSQL restart are behind
+        self.sms: Optional[Sms] = None
 
     async def turn(self, http, c: Conversation, index: int) -> None:
         turn = c.turns[index]
@@ -268,11 +285,13 @@ class Run:
         self.pg_restart_time = time.monotonic()
         self.pg_down = await asyncio.get_running_loop().run_in_executor(None, self.cluster.restart, "postgres")
         print(f"failover: PostgreSQL answered again after {self.pg_down:.1f} s", flush=True)
+        self.restarts_over.set()
 
     async def main(self) -> None:
         timeout = aiohttp.ClientTimeout(total=TURN_TIMEOUT)
         async with aiohttp.ClientSession(timeout=timeout) as http:
             chaos = asyncio.create_task(self.chaos())
+            texting = asyncio.create_task(self.sms.main(http)) if self.sms else None
             rngs = [random.Random(self.rng.random()) for _ in self.conversations]
             await asyncio.gather(*(self.conversation(http, c, 0, TURNS, r) for c, r in zip(self.conversations, rngs)))
             await asyncio.wait_for(chaos, timeout=120)
@@ -284,6 +303,147 @@ class Run:
                   f"waited {time.monotonic() - started:.0f} s)", flush=True)
             await asyncio.gather(*(self.conversation(http, c, TURNS, TURNS + TURNS_AFTER, r)
                                    for c, r in zip(self.conversations, rngs) if not c.wrong))
+            if texting is not None:
+                await asyncio.wait_for(texting, timeout=120)
+
+
+# ---------------------------------------------------------------- SMS beside them
+@dataclass
+class Text:
+    body: str
+    sid: str
+    accepted: float = 0.0      # when the webhook answered 200
+    served_by: str = ""
+    answered: bool = True      # a reply is due (not while stopped)
+    redelivered: bool = False
+
+
+@dataclass
+class Texter:
+    number: str
+    stopper: bool
+    texts: list[Text] = field(default_factory=list)
+    stopped: Optional[tuple[float, float]] = None   # (STOP accepted, START sent)
+    refused: list[str] = field(default_factory=list)
+
+
+class Sms:
+    """Texters posting signed webhooks through nginx, as a gateway would (and trying a
+    text again, same MessageSid, when the front door fails, as a gateway does)."""
+
+    def __init__(self, run: "Run", gateway: FakeGateway, seed: int = 2612):
+        self.run, self.gateway = run, gateway
+        self.rng = random.Random(seed)
+        tag = uuid.uuid4().int % 10_000
+        self.texters = [Texter(f"+4477009{tag:04d}{n:02d}", stopper=n < STOPPERS) for n in range(TEXTERS)]
+        self._sids = 0
+
+    def question(self) -> str:
+        roll = self.rng.random()
+        if roll < 0.5:
+            return "/" + CONTENT.item(self.rng.choice(STAGES)).intent
+        return self.rng.choice(["/nav_next", "/nav_rights_here", "/nav_back", "1", "2"])
+
+    async def _post(self, http, url: str, form: dict) -> aiohttp.ClientResponse | None:
+        try:
+            async with http.post(url, data=form, headers=signed(self.run.cluster.sms_url, form)) as reply:
+                await reply.read()
+                return reply
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return None
+
+    async def send(self, http, t: Texter, body: str, answered: bool = True) -> Text:
+        self._sids += 1
+        text = Text(body, f"SM{uuid.uuid4().hex[:24]}{self._sids:08d}", answered=answered)
+        form = {"From": t.number, "To": "+447700900001", "Body": body, "MessageSid": text.sid,
+                "AccountSid": "ACtest0000000000000000000000000000"}
+        for attempt in range(4):
+            reply = await self._post(http, self.run.cluster.sms_url, form)
+            if reply is not None and reply.status == 200:
+                text.accepted, text.served_by = time.monotonic(), reply.headers.get("X-Served-By", "")
+                break
+            await asyncio.sleep(0.5 * (attempt + 1))
+        else:
+            t.refused.append(body)
+        t.texts.append(text)
+        both_up = self.run.kill_time is None
+        if (text.accepted and both_up and not t.stopper and len(t.texts) % REDELIVER_EVERY == 0
+                and text.served_by):
+            # The gateway delivers it again, and this time it reaches the other server.
+            ports = [str(p) for p in self.run.cluster.ports.rasa]
+            other = next(i for i, p in enumerate(ports) if not text.served_by.endswith(":" + p))
+            again = await self._post(http, f"{self.run.cluster.rasa_url(other)}/webhooks/sms/webhook", form)
+            text.redelivered = again is not None and again.status == 200
+        return text
+
+    async def texter(self, http, t: Texter) -> None:
+        total = CONVERSATIONS * TURNS
+        deadline = time.monotonic() + 700
+        while not self.run.restarts_over.is_set() and time.monotonic() < deadline:
+            if t.stopper and t.stopped is None and self.run.done >= total * STOP_AT:
+                stop = await self.send(http, t, "STOP")
+                t.stopped = (stop.accepted or time.monotonic(), 0.0)
+            else:
+                await self.send(http, t, self.question(), answered=t.stopped is None)
+            await asyncio.sleep(self.rng.uniform(*TEXT_EVERY))
+        if t.stopper:
+            t.stopped = (t.stopped[0] if t.stopped else 0.0, time.monotonic())
+            await self.send(http, t, "START")
+        for _ in range(TEXTS_AFTER):
+            await asyncio.sleep(self.rng.uniform(*TEXT_EVERY))
+            await self.send(http, t, self.question())
+
+    async def main(self, http) -> None:
+        await asyncio.gather(*(self.texter(http, t) for t in self.texters))
+
+
+def sms_report(sms: Sms, run: "Run") -> dict[str, bool]:
+    renderer = Renderer(CONTENT)
+    stop_text = renderer.message("meta/sms-stop", Channel.SMS).text
+    start_text = renderer.message("meta/sms-start", Channel.SMS).text
+    due = {t.number: sum(1 for x in t.texts if x.accepted and x.answered) for t in sms.texters}
+    deadline = time.monotonic() + SMS_WAIT
+    while time.monotonic() < deadline and any(len(sms.gateway.to(n)) < c for n, c in due.items()):
+        time.sleep(0.5)
+    numbers = {t.number for t in sms.texters}
+    to_strangers = sum(1 for sent in sms.gateway.sent if sent.to not in numbers)
+    lost = extra = silent_broken = not_spanning = 0
+    allowed_lost = 0
+    for t in sms.texters:
+        got = sms.gateway.to(t.number)
+        in_flight = [x for x in t.texts if x.accepted and x.answered and run.kill_time
+                     and run.killed and run.kill_time - SMS_IN_FLIGHT <= x.accepted <= run.kill_time
+                     and x.served_by.endswith(":" + str(run.cluster.ports.rasa[int(run.killed[-1]) - 1]))]
+        missing = due[t.number] - len(got)
+        lost += max(missing - len(in_flight), 0)
+        allowed_lost += max(min(missing, len(in_flight)), 0)
+        extra += max(-missing, 0)
+        if t.stopper:
+            stops = [i for i, body in enumerate(got) if body.startswith(stop_text)]
+            starts = [i for i, body in enumerate(got) if body.startswith(start_text)]
+            if not stops or not starts or starts[0] != stops[0] + 1:
+                silent_broken += 1
+                print(f"  {t.number[-4:]}: texts between STOP and START: "
+                      f"{got[stops[0] + 1:starts[0]] if stops and starts else got}")
+            begun, ended = t.stopped or (0.0, 0.0)
+            if not (run.kill_time and run.pg_restart_time and begun < run.kill_time < run.pg_restart_time < ended):
+                not_spanning += 1
+        if missing or t.refused:
+            print(f"  {t.number[-4:]}: {len(got)} replies for {due[t.number]} texts due"
+                  f"{f', {len(t.refused)} refused at the front door' if t.refused else ''}")
+    redelivered = sum(1 for t in sms.texters for x in t.texts if x.redelivered)
+    texts = sum(len(t.texts) for t in sms.texters)
+    print(f"  SMS: {TEXTERS} texters, {texts} texts ({redelivered} delivered again to the other server), "
+          f"{sum(due.values())} replies due, {sum(len(sms.gateway.to(n)) for n in numbers)} sent; "
+          f"lost {lost} (+{allowed_lost} in flight at the kill), extra {extra}")
+    return {
+        "SMS: every text answered once (but those in flight at the kill)": lost == 0 and extra == 0,
+        "SMS: a text delivered again to the other server answered once": redelivered > 0 and extra == 0,
+        "SMS: nothing sent between STOP and START, across the kill and the restart":
+            silent_broken == 0 and not_spanning == 0,
+        "SMS: texts only to the texters": to_strangers == 0,
+        "SMS: every text accepted at the front door": not any(t.refused for t in sms.texters),
+    }
 
 
 # ---------------------------------------------------------------- checks after the run
@@ -406,6 +566,8 @@ def report(run: Run, cluster: Cluster) -> int:
         "conversations moved when their server died": moved > 0,
         "every server answers after the restarts": all(answers.values()),
     }
+    if run.sms is not None:
+        checks.update(sms_report(run.sms, run))
     for name, ok in checks.items():
         print(f"  {'ok ' if ok else 'FAIL'} {name}")
     failed = sum(1 for ok in checks.values() if not ok)
@@ -415,7 +577,8 @@ def report(run: Run, cluster: Cluster) -> int:
 
 def main() -> int:
     base = ROOT / "var" / "cluster-test"
-    cluster = Cluster(base=base, ports=PORTS, with_web=False)
+    gateway = FakeGateway().start()
+    cluster = Cluster(base=base, ports=PORTS, with_web=False, rasa_env=gateway.env)
     if base.exists():
         cluster.run_dir.mkdir(parents=True, exist_ok=True)
         cluster.stop_leftovers()
@@ -424,10 +587,12 @@ def main() -> int:
     try:
         cluster.start()
         run = Run(cluster)
+        run.sms = Sms(run, gateway)
         asyncio.run(asyncio.wait_for(run.main(), timeout=900))
         code = report(run, cluster)
     finally:
         cluster.stop()
+        gateway.stop()
     print(f"failover: whole test {time.monotonic() - started:.0f} s (logs in {cluster.logs})")
     return code
 
