@@ -59,7 +59,7 @@ def test_no_held_out_line_is_a_training_example():
 
 def test_safety_answers_are_static_responses_on_web_and_sms(content):
     responses = rasa_files.domain_part(content)["responses"]
-    for content_id in [i for i in content.items if i.startswith("safety/")] + ["meta/fallback"]:
+    for content_id in [i for i in content.items if i.startswith("safety/")]:
         variations = responses[rasa_files.response_name(content_id)]
         assert {v.get("channel") for v in variations} == {None, "sms"}
         assert all(v["metadata"]["content_id"] == content_id for v in variations)
