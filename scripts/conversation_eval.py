@@ -35,7 +35,9 @@ HARD_KINDS = ("situation", "feeling", "fragment", "third-person")
 # The targets (15), and what --gate holds make test to: the figures reached,
 # so a change that loses ground fails.
 TARGETS = {"messages": 0.92, "hard": 0.88, "turns": 0.85, "bare_fallback": 0.05}
-GATES = {"messages": 0.70, "hard": 0.65, "turns": 0.55, "bare_fallback": 0.12}
+# Reached on 2026-12-01 (first / C): messages 0.905/0.897, hard 0.902/0.893, turns 0.738/0.828,
+# bare fallback 0.005/0.000.
+GATES = {"messages": 0.86, "hard": 0.85, "turns": 0.70, "bare_fallback": 0.03}
 
 
 def _norm(text: str) -> str:
