@@ -49,7 +49,7 @@ def test_a_pending_date_question_is_dropped_after_a_safety_reply(servers):
 
 def test_unclear_risk_gets_a_direct_check_in_and_no_takes_her_back(servers):
     sender = new_sender()
-    reply = servers.say(sender, "ive been giving my things away and sorting out my affairs")
+    reply = servers.say(sender, "i have sorted out who gets my things")
     assert content_ids(reply) == ["safety/check-in"]
     after = content_ids(servers.say(sender, button(reply, "No")))
     assert after[0] == "meta/checkin-ok" and not any(i.startswith(SAFETY) for i in after)
@@ -58,7 +58,7 @@ def test_unclear_risk_gets_a_direct_check_in_and_no_takes_her_back(servers):
 def test_yes_or_not_sure_to_the_check_in_gets_the_crisis_answer(servers):
     for label in ("Yes", "not sure"):
         sender = new_sender()
-        reply = servers.say(sender, "ive written letters to my kids for when im gone")
+        reply = servers.say(sender, "ive made a will and im putting everything in order")
         assert content_ids(reply) == ["safety/check-in"]
         assert "safety/crisis" in content_ids(servers.say(sender, button(reply, label)))
 
