@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import default_content
-from bot.render import Channel, Message, Renderer
+from bot.render import Button, Channel, Message, Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,11 @@ def send(dispatcher: CollectingDispatcher, message: Message) -> None:
 def send_item(
     dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main",
     values: dict[str, str] | None = None, facts: dict[str, str] | None = None,
+    extra_buttons: tuple[Button, ...] = (),
 ) -> None:
     """`facts`: worked-out values a client may use as data (ISO dates for the 26-week clock)."""
-    message = renderer().message(content_id, channel_of(tracker), part, values).as_dict()
+    message = renderer().message(content_id, channel_of(tracker), part, values,
+                                 extra_buttons=extra_buttons).as_dict()
     if facts:
         message["metadata"]["values"] = facts
     dispatcher.utter_message(**message)

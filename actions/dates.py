@@ -175,6 +175,15 @@ class ActionAskAppealDecision(Action):
         return []
 
 
+def remind_me(worked_out: dict[str, str]) -> tuple[Button, ...]:
+    """A planned conference can be reminded about: the button sends the request the
+    reminders dialogue reads ("remind me about my conference on ..."), which then asks
+    for the time (bot/reminders)."""
+    if not worked_out.get("planned"):
+        return ()
+    return (Button(renderer().label("remind_me"), f"remind me about my conference on {worked_out['start']}"),)
+
+
 class ActionDeadlineResult(Action):
     def name(self) -> str:
         return "action_deadline_result"
@@ -193,8 +202,10 @@ class ActionDeadlineResult(Action):
             send_item(dispatcher, tracker, shown, "result",
                       {**values(deadline, today_in_london()), "not_sure": "yes" if decision == NOT_SURE else ""})
         else:
-            send_item(dispatcher, tracker, kind, "result", values(deadline, today_in_london()),
-                      facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]})
+            worked_out = values(deadline, today_in_london())
+            send_item(dispatcher, tracker, kind, "result", worked_out,
+                      facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]},
+                      extra_buttons=remind_me(worked_out))
         return done + [
             SlotSet("last_item", shown),
             SlotSet("deadline_start", deadline.start.isoformat()),

@@ -44,3 +44,24 @@ def test_weeks_left_count_from_today():
     assert values(deadline, date(2026, 8, 3))["weeks_left"] == "4"      # 28 days before
     assert values(deadline, date(2026, 8, 31))["weeks_left"] == "0"
     assert values(deadline, date(2026, 9, 1))["weeks_left"] == ""
+
+
+def test_a_planned_conference_offers_a_reminder_the_reminders_dialogue_understands(monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import actions.dates
+    from actions.dates import ActionDeadlineResult
+    from bot.reminders import parse
+    from tests.helpers import make_tracker, run_action
+
+    monkeypatch.setattr(actions.dates, "today_in_london", lambda: date(2026, 12, 1))
+    planned = make_tracker("", {"deadline_kind": CORE_GROUP, "deadline_date": "2026-12-04"})
+    messages, _ = run_action(ActionDeadlineResult(), planned)
+    reminder = [b for b in messages[0]["buttons"] if b["payload"].startswith("remind me")]
+    assert len(reminder) == 1
+    found = parse.read(reminder[0]["payload"], datetime(2026, 12, 1, 12, tzinfo=ZoneInfo("Europe/London")))
+    assert found.kind == "conference" and found.day == date(2026, 12, 4) and found.problem == parse.NO_TIME
+    past = make_tracker("", {"deadline_kind": CORE_GROUP, "deadline_date": "2026-11-02"})
+    messages, _ = run_action(ActionDeadlineResult(), past)
+    assert not [b for b in messages[0].get("buttons") or [] if b["payload"].startswith("remind me")]
