@@ -217,8 +217,25 @@ def answer_as_bot(page, replies_for, status: int = 200):
     return sent
 
 
+# Resolves once no scroll position in the page has moved for 10 frames in a row (at most 3 s).
+SCROLL_SETTLED = """() => new Promise(done => {
+  const at = () => [window.scrollY, ...Array.from(document.querySelectorAll('*'))
+                     .filter(e => e.scrollHeight > e.clientHeight).map(e => e.scrollTop)].join(',');
+  let last = at(), still = 0, frames = 0;
+  const tick = () => {
+    const now = at();
+    still = now === last ? still + 1 : 0; last = now; frames += 1;
+    if (still >= 10 || frames > 180) done(); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core in the page (WCAG 2.0-2.2 A and AA, and best practice)."""
+    # A smooth scroll still under way leaves a button half under the sticky bar for a
+    # moment; axe would report that passing state (seen on slow CI cores), so wait it out.
+    page.evaluate(SCROLL_SETTLED)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag', values:
