@@ -108,6 +108,14 @@ def current_item(content: Content, turn: Turn) -> Item | None:
     return None
 
 
+def follow_up_item(content: Content, kind: str, turn: Turn) -> Item | None:
+    """The item a follow-up of this kind is about: the last one shown or her stage,
+    whichever answers it ("how long" after a date worked out is about her stage)."""
+    candidates = [content.items[c] for c in (turn.last_item, turn.stage)
+                  if c in content.items and not c.startswith(("meta/", "safety/"))]
+    return next((i for i in candidates if i.answer(kind)), candidates[0] if candidates else None)
+
+
 def follow_up(content: Content, kind: str, item: Item | None) -> Step:
     if item is None:  # a follow-up with nothing to follow: its usual home
         return Step({"appeal": "stage/appeal"}.get(kind, FOLLOW_UP_ELSEWHERE[kind]))
@@ -162,7 +170,8 @@ def plan(content: Content, turn: Turn) -> Plan:
     intent = turn.intent
     item = current_item(content, turn)
     if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:
-        steps.append(follow_up(content, intent[len(FOLLOW_UP_PREFIX):], item))
+        kind = intent[len(FOLLOW_UP_PREFIX):]
+        steps.append(follow_up(content, kind, follow_up_item(content, kind, turn)))
     elif intent == "checkin_no" and turn.pending:
         steps.append(Step("meta/checkin-ok"))
         best = next((i for i, c in turn.pending if c >= 0.2 and _answerable(content, i)), None)

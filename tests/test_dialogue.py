@@ -22,6 +22,20 @@ def test_a_follow_up_is_answered_from_the_item_she_is_on(content):
             assert got == [(item.id, f"answer:{kind}")], (item.id, kind, got)
 
 
+def test_a_follow_up_after_a_side_answer_is_answered_from_her_stage(content):
+    # "how long does it take" after a date or a help item with no answer of its own:
+    # the stage she is reading about answers it, not a general page.
+    side = [i for i in content.items.values() if not i.answers and not i.id.startswith(("meta/", "safety/"))]
+    assert side, "some items (dates, help) have no answers of their own"
+    checked = 0
+    for stage in (i for i in content.items.values() if i.is_stage):
+        for kind, _ in stage.answers:
+            got = steps(content, intent=f"followup_{kind}", last_item=side[checked % len(side)].id, stage=stage.id)
+            assert got == [(stage.id, f"answer:{kind}")], (stage.id, kind, got)
+            checked += 1
+    assert checked > 50
+
+
 def test_every_follow_up_has_an_answer_even_with_nothing_to_follow(content):
     for kind in FOLLOW_UP_KINDS:
         got = steps(content, intent=f"followup_{kind}")
