@@ -9,6 +9,7 @@ postcode she typed.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -32,6 +33,10 @@ TALK = "help/talk-to-person"
 FALLBACK_ANSWER = "help/advocacy"      # what an advocate is, and national help: her answer if she skips
 NOT_UNDERSTOOD = "meta/fallback"
 MAX_CHOICES = 6
+# advocate_mode_on comes here too when she names advocates without saying she is one.
+ASKING_FOR_HELP = ("help_advocacy", "advocate_mode_on")
+ASKS_WHAT = re.compile(r"\bwhat(?:'?s| is| are| does| do| exactly is)\b.*\badvocat|^\s*(?:an? )?advocates?\W*$",
+                       re.IGNORECASE)
 
 # How many services each channel lists: a text message must stay within 3 segments.
 LIMITS = {Channel.SMS: (3, 3)}
@@ -86,8 +91,14 @@ class ActionFindAdvocate(Action):
                 return []
             return show(dispatcher, tracker, FALLBACK_ANSWER) + [SlotSet("area_asked", False)]
 
-        found = look_up(tracker.latest_message.get("text") or "")
-        if not found.found and intent == "help_advocacy":
+        text = tracker.latest_message.get("text") or ""
+        found = look_up(text)
+        if not found.found and intent in ASKING_FOR_HELP and ASKS_WHAT.search(text):
+            # "What is an advocate?" is answered first; looking for local help is her choice.
+            near = Button(renderer().label("find_near_me"), "/help_advocacy")
+            send_item(dispatcher, tracker, FALLBACK_ANSWER, extra_buttons=(near,))
+            return [SlotSet("last_item", FALLBACK_ANSWER)]
+        if not found.found and intent in ASKING_FOR_HELP:
             area = default_areas().authorities.get(tracker.get_slot("area") or "")
             if area is None:
                 send_item(dispatcher, tracker, ASK_AREA)

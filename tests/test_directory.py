@@ -457,6 +457,17 @@ def test_without_a_place_she_is_asked_with_a_skip_button():
     assert slots["area"] == HASTINGS and "TN34" not in str(slots)
 
 
+def test_what_is_an_advocate_is_answered_first_with_local_help_offered(content):
+    for intent, text in (("help_advocacy", "what is an advocate"), ("advocate_mode_on", "advocate"),
+                         ("advocate_mode_on", "what does an advocate actually do")):
+        messages, slots = run_action(ActionFindAdvocate(), make_tracker(intent, text=text))
+        assert ids(messages) == ["help/advocacy"], text
+        assert {"title": content.labels["find_near_me"], "payload": "/help_advocacy"} in messages[0]["buttons"]
+        assert "area_asked" not in slots or slots["area_asked"] is False
+    messages, _ = run_action(ActionFindAdvocate(), make_tracker("help_advocacy", text="/help_advocacy"))
+    assert ids(messages) == ["help/ask-area"], "the button then asks where she is"
+
+
 def test_she_may_skip_and_gets_national_help():
     messages, slots = run_action(ActionFindAdvocate(), make_tracker("skip_area", {"area_asked": True}, text="skip"))
     assert ids(messages) == ["help/advocacy"] and slots["area_asked"] is False
