@@ -46,9 +46,10 @@ train: $(MODEL)
 $(MODEL): $(TRAIN_INPUTS) | install
 	bash scripts/train.sh
 
-## make lint-content: check every item and service (also run by `make test`).
+## make lint-content: check every item and service (also run by `make test`, which
+## checks reviews as of the newest commit's day: LINT_AS_OF=YYYY-MM-DD).
 lint-content: install
-	$(PY) -m bot.lint
+	$(PY) -m bot.lint $(if $(LINT_AS_OF),--today $(LINT_AS_OF))
 
 ## make content-report: every item's reading grade, words, review date, sources and
 ## channels, and every service's areas and checks, as build/content-report.html.

@@ -160,12 +160,6 @@ def test_the_store_loads_from_endpoints_by_module_path(db, monkeypatch):
     assert isinstance(store, PrivateSQLTrackerStore)
 
 
-def test_a_postgresql_url_is_accepted(monkeypatch):
-    # No PostgreSQL server here: check the URL Rasa would connect to is built from ours.
-    url = PrivateSQLTrackerStore.get_db_url("postgresql", "db.internal", 5432, "rasa", "bot", "secret")
-    assert str(url).startswith("postgresql://bot:") and str(url).endswith("@db.internal:5432/rasa")
-
-
 def test_a_bad_keep_setting_stops_the_start(db, monkeypatch):
     monkeypatch.setenv("KEEP_USER_TEXT", "maybe")
     with pytest.raises(ValueError):

@@ -5,7 +5,8 @@ import asyncio
 from types import SimpleNamespace
 
 from bot.channels.sms import SmsInput, SmsOutput
-from tests.fake_sms_gateway import AUTH_TOKEN, signed
+from bot.sms.gateway import SmsGateway
+from tests.fake_sms_gateway import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeGateway, signed
 
 
 def test_the_output_is_named_sms_so_the_sms_renderings_are_used_and_keeps_content_ids():
@@ -17,14 +18,28 @@ def test_the_output_is_named_sms_so_the_sms_renderings_are_used_and_keeps_conten
 
 
 def test_settings_come_from_the_environment_not_the_credentials_file(monkeypatch):
-    monkeypatch.setenv("SMS_GATEWAY_URL", "http://127.0.0.1:9/")
-    monkeypatch.setenv("SMS_ACCOUNT_SID", "ACenv")
-    monkeypatch.setenv("SMS_AUTH_TOKEN", AUTH_TOKEN)
-    monkeypatch.setenv("SMS_FROM_NUMBER", "+447700900002")
-    monkeypatch.delenv("SMS_PUBLIC_URL", raising=False)
-    channel = SmsInput.from_credentials(None)
-    assert channel.gateway_config.messages_url == "http://127.0.0.1:9/2010-04-01/Accounts/ACenv/Messages.json"
-    assert channel.gateway_config.from_number == "+447700900002" and channel.public_url is None
+    # A text sent with the channel's settings reaches the gateway named in the environment,
+    # under its account and token, from its number (credentials.yml holds no secrets).
+    fake = FakeGateway().start()
+    try:
+        for name, value in fake.env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("SMS_PUBLIC_URL", raising=False)
+        channel = SmsInput.from_credentials({"account_sid": "ACfile", "auth_token": "from-file"})
+        gateway = SmsGateway(channel.gateway_config, attempts=1)
+
+        async def send():
+            try:
+                await gateway.send("+447700900123", "Hello")
+            finally:
+                await gateway.close()
+        asyncio.run(send())
+        [sent] = fake.sent
+        assert (sent.to, sent.sender, sent.body) == ("+447700900123", FROM_NUMBER, "Hello")
+        assert sent.auth == f"{ACCOUNT_SID}:{AUTH_TOKEN}" and ACCOUNT_SID in sent.path
+        assert channel.public_url is None
+    finally:
+        fake.stop()
 
 
 def test_behind_a_proxy_the_public_url_is_the_one_signed(monkeypatch):

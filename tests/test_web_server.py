@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.render import Renderer
 from bot.web import pages
 from bot.web.server import create_app, settings_from_env
+from tests.conftest import ROOT
 
 BOT = "http://127.0.0.1:5999"
 
@@ -72,11 +73,21 @@ def test_the_page_has_no_inline_code_and_loads_nothing_from_elsewhere(settings, 
     assert f'data-bot-url="{BOT}"' in html and 'data-exit-url="http://localhost:1/weather"' in html
 
 
-def test_widget_words_come_from_content_labels(settings, renderer, content):
-    [(status, headers, body)] = fetch(create_app(settings, renderer), "/widget-config.json")
+def test_widget_words_come_from_content_labels(settings, tmp_path):
+    # An editor's change to content/labels.yml is what the page shows, with no code change.
+    import json
+    import shutil
+
+    from bot.content import load
+    root = tmp_path / "content"
+    shutil.copytree(ROOT / "content", root)
+    labels = root / "labels.yml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("  send: Send\n", "  send: Send it\n"),
+                      encoding="utf-8")
+    [(status, headers, body)] = fetch(create_app(settings, Renderer(load(root))), "/widget-config.json")
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
-    config = __import__("json").loads(body)
-    assert config["words"] == {key: content.labels[key] for key in pages.WIDGET_LABELS}
+    config = json.loads(body)
+    assert config["words"]["send"] == "Send it"
     assert config["greeting"][0]["content_id"] == "meta/greet"
     assert config["bot_url"] == BOT and config["exit_url"] == "http://localhost:1/weather"
     assert config["forget_payload"] == "/meta_forget_me" and config["quick_exit_payload"] == "/safety_quick_exit"
