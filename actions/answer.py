@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, fails_kindly, renderer, send, send_item
-from bot import dialogue
+from bot import dialogue, ids
 from bot.dates import today_in_london
 from bot.deadlines import PROCEEDINGS, compute, values
 from bot.language import detect, languages
@@ -75,7 +75,7 @@ def send_plan(dispatcher: CollectingDispatcher, tracker: Tracker, turn: dialogue
     events: list = []
     for step in planned.steps:
         extra = tuple(Button(title, payload) for title, payload in step.extra_buttons)
-        if step.content_id == "meta/keep-going":
+        if step.content_id == ids.KEEP_GOING:
             extra = tuple(Button(t, p) for t, p in
                           dialogue.keep_going_buttons(content, dialogue.current_item(content, turn)))
         events += show(dispatcher, tracker, step.content_id, step.part, extra)
@@ -120,7 +120,7 @@ class ActionNavMore(Action):
         last = tracker.get_slot("last_item")
         if last in content.items and content.item(last).more:
             return show(dispatcher, tracker, last, "more")
-        return show(dispatcher, tracker, "meta/what-can-you-do")
+        return show(dispatcher, tracker, ids.WHAT_CAN_YOU_DO)
 
 
 # Intents worth answering after a safety reply: questions about the process.

@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import ids
 from bot.content import default_content
 from bot.render import Button, Channel, Message, Renderer
 
@@ -59,7 +60,7 @@ def fails_kindly(run):
         except Exception:
             logger.exception("action %s failed", self.name())  # no user text in logs
             dispatcher.messages.clear()
-            send_item(dispatcher, tracker, "meta/error")
+            send_item(dispatcher, tracker, ids.ERROR)
             return []
 
     return wrapper

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import show
 from actions.common import channel_of, fails_kindly, renderer, send, send_item
-from bot import directory
+from bot import directory, ids
 from bot.directory import Area, Lookup, default_areas, look_up, service_lines, services_for
 from bot.render import Button, Channel, Message
 
@@ -28,10 +28,9 @@ NO_LOCAL = "help/no-local"
 NATIONAL = "help/services-national"
 UNKNOWN = "help/area-unknown"
 DID_YOU_MEAN = "help/did-you-mean-place"
-OTHER_NATIONS = "help/other-nations"
-TALK = "help/talk-to-person"
-FALLBACK_ANSWER = "help/advocacy"      # what an advocate is, and national help: her answer if she skips
-NOT_UNDERSTOOD = "meta/fallback"
+TALK = ids.TALK_TO_PERSON
+FALLBACK_ANSWER = ids.ADVOCACY      # what an advocate is, and national help: her answer if she skips
+NOT_UNDERSTOOD = ids.FALLBACK
 MAX_CHOICES = 6
 # advocate_mode_on comes here too when she names advocates without saying she is one.
 ASKING_FOR_HELP = ("help_advocacy", "advocate_mode_on")
@@ -111,7 +110,7 @@ class ActionFindAdvocate(Action):
             send(dispatcher, did_you_mean(channel, found))
             return [SlotSet("area_asked", True), SlotSet("last_item", DID_YOU_MEAN)]
         if found.nation:
-            return show(dispatcher, tracker, OTHER_NATIONS) + [SlotSet("area_asked", False)]
+            return show(dispatcher, tracker, ids.OTHER_NATIONS) + [SlotSet("area_asked", False)]
         if found.area is None:  # she gave a place we do not know
             send_item(dispatcher, tracker, UNKNOWN)
             send_services(dispatcher, channel, None)

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import show
 from actions.common import fails_kindly, renderer
+from bot import ids
 
 
 class ActionNavNext(Action):
@@ -22,7 +23,7 @@ class ActionNavNext(Action):
         if stage in content.items and content.item(stage).next:
             return show(dispatcher, tracker, content.item(stage).next[0])
         # Not on a stage yet (or at the last one): start from the menu.
-        return show(dispatcher, tracker, "meta/what-can-you-do")
+        return show(dispatcher, tracker, ids.WHAT_CAN_YOU_DO)
 
 
 class ActionNavBack(Action):
@@ -40,7 +41,7 @@ class ActionNavBack(Action):
             stage = tracker.get_slot("stage")
             previous = content.previous_stage(stage) if stage in content.items else None
             if previous is None:
-                return show(dispatcher, tracker, "meta/what-can-you-do")
+                return show(dispatcher, tracker, ids.WHAT_CAN_YOU_DO)
             history = [previous]
         events = show(dispatcher, tracker, previous)
         return [e for e in events if e.get("name") != "stage_history"] + [
@@ -59,4 +60,4 @@ class ActionNavRightsHere(Action):
         stage = tracker.get_slot("stage")
         if stage in content.items and content.item(stage).rights:
             return show(dispatcher, tracker, stage, "rights")
-        return show(dispatcher, tracker, "rights/overview")
+        return show(dispatcher, tracker, ids.RIGHTS_OVERVIEW)

@@ -8,8 +8,7 @@ from rasa_sdk.events import AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import fails_kindly, send_item
-
-FORGET_ME = "meta/forget-me"
+from bot.ids import FORGET_ME
 
 
 class ActionForgetMe(Action):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot import ids
 from bot.content import Content, FOLLOW_UP_KINDS, Item, intent_for
 
 FOLLOW_UP_PREFIX = "followup_"
@@ -33,9 +34,9 @@ FOLLOW_UP_ELSEWHERE = {
     "appeal": "rights/complain",
     "allowed": "rights/complain",
     "who": "rights/advocate-supporter",
-    "say_no": "rights/overview",
-    "what_now": "rights/overview",
-    "how_long": "rights/overview",
+    "say_no": ids.RIGHTS_OVERVIEW,
+    "what_now": ids.RIGHTS_OVERVIEW,
+    "how_long": ids.RIGHTS_OVERVIEW,
 }
 # Court decisions are appealed; other decisions are complained about.
 APPEALABLE = ("stage/epo", "stage/interim-care-order", "stage/orders", "stage/final-hearing",
@@ -85,7 +86,7 @@ def _item_for(content: Content, intent: str) -> Item | None:
 def _answerable(content: Content, intent: str) -> bool:
     """An intent this module can answer with an item (not a safety or navigation one)."""
     item = _item_for(content, intent)
-    return item is not None and not item.id.startswith(("safety/", "dates/")) and item.id != "help/advocacy"
+    return item is not None and not item.id.startswith(("safety/", "dates/")) and item.id != ids.ADVOCACY
 
 
 def offers(content: Content, ranking: list[tuple[str, float]], exclude: set[str] = frozenset()) -> list[str]:
@@ -146,9 +147,9 @@ def _answer_intent(content: Content, intent: str, told: set[str], turn: Turn) ->
     steps = [Step(item.id, extra_buttons=extra)]
     if item.then and item.then in content.items:
         steps.append(Step(item.then))
-    if item.is_stage and not turn.sms and "meta/not-a-lawyer" in content.items and "meta/not-a-lawyer" not in told:
-        steps.append(Step("meta/not-a-lawyer"))
-        told.add("meta/not-a-lawyer")
+    if item.is_stage and not turn.sms and ids.NOT_A_LAWYER in content.items and ids.NOT_A_LAWYER not in told:
+        steps.append(Step(ids.NOT_A_LAWYER))
+        told.add(ids.NOT_A_LAWYER)
     return steps
 
 
@@ -158,12 +159,12 @@ def plan(content: Content, turn: Turn) -> Plan:
     language_item = f"meta/language-{turn.language}" if turn.language else None
     if language_item in content.items:
         return Plan([Step(language_item)], frozenset(told))
-    if turn.other_nation and "help/other-nations" not in told and turn.intent != "help_other_nations":
-        steps.append(Step("help/other-nations"))
-        told.add("help/other-nations")
-    if SUPPORTER.search(turn.text or "") and "meta/supporter" not in told and "meta/supporter" in content.items:
-        steps.append(Step("meta/supporter"))
-        told.add("meta/supporter")
+    if turn.other_nation and ids.OTHER_NATIONS not in told and turn.intent != "help_other_nations":
+        steps.append(Step(ids.OTHER_NATIONS))
+        told.add(ids.OTHER_NATIONS)
+    if SUPPORTER.search(turn.text or "") and ids.SUPPORTER not in told and ids.SUPPORTER in content.items:
+        steps.append(Step(ids.SUPPORTER))
+        told.add(ids.SUPPORTER)
         if turn.intent == "meta_supporter":
             return Plan(steps, frozenset(told))
 
@@ -175,23 +176,23 @@ def plan(content: Content, turn: Turn) -> Plan:
     elif intent == "checkin_no" and turn.pending:
         steps.append(Step("meta/checkin-ok"))
         best = next((i for i, c in turn.pending if c >= 0.2 and _answerable(content, i)), None)
-        steps += _answer_intent(content, best, told, turn) if best else [Step("meta/keep-going")]
+        steps += _answer_intent(content, best, told, turn) if best else [Step(ids.KEEP_GOING)]
     elif intent in KEEP_GOING:
-        steps.append(Step("meta/keep-going"))
+        steps.append(Step(ids.KEEP_GOING))
     elif intent == DONT_GET_IT:
-        steps.append(Step(item.id, "short") if item else Step("meta/what-can-you-do"))
+        steps.append(Step(item.id, "short") if item else Step(ids.WHAT_CAN_YOU_DO))
     elif intent == FALLBACK or _item_for(content, intent) is None:
         offered = offers(content, [(i, c) for i, c in turn.ranking if i != FALLBACK])
         if re.search(r"[a-z]{2}", (turn.text or "").lower()) and offered:
             steps.append(Step("meta/did-you-mean", extra_buttons=tuple(
                 (content.items[i].title, "/" + intent_for(i)) for i in offered)))
         else:  # noise: no words to go on
-            steps.append(Step("meta/fallback"))
+            steps.append(Step(ids.FALLBACK))
     else:
         steps += _answer_intent(content, intent, told, turn)
     # Only the items that exist: content may lag behind a planned id during an edit.
     steps = [s for s in steps if s.content_id in content.items]
-    return Plan(steps or [Step("meta/fallback")], frozenset(told))
+    return Plan(steps or [Step(ids.FALLBACK)], frozenset(told))
 
 
 def keep_going_buttons(content: Content, item: Item | None) -> tuple[tuple[str, str], ...]:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import ids
 from bot.content import CONTENT_DIR, Content, default_content
 from bot.render import Channel, Renderer
 
@@ -628,7 +629,7 @@ def service_lines(services: list[Service], channel: Channel, renderer: Renderer,
     return renderer.text("\n".join(lines), channel, values)
 
 
-def people_to_talk_to(content: Content, item_id: str = "help/talk-to-person",
+def people_to_talk_to(content: Content, item_id: str = ids.TALK_TO_PERSON,
                       now: dt.datetime | None = None) -> list[Service]:
     """The lines an item names that she can call or text, open ones first.
 

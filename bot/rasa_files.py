@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from bot import ids
 from bot.content import Content, load
 from bot.render import Channel, Renderer
 
@@ -26,15 +27,14 @@ STATIC_GROUPS = ("safety/",)
 # which the action works out; with the action server down, REST says meta/error.)
 STATIC_ITEMS: set[str] = set()
 # Items answered by their own action rather than action_answer.
-OWN_ACTION = {"meta/forget-me": "action_forget_me", "help/advocacy": "action_find_advocate",
-              "help/talk-to-person": "action_talk_to_person"}
+OWN_ACTION = {ids.FORGET_ME: "action_forget_me", ids.ADVOCACY: "action_find_advocate",
+              ids.TALK_TO_PERSON: "action_talk_to_person"}
 DEADLINE_FORM = "deadline_form"
 # After these safety replies, the question she may also have asked is answered.
-ANSWER_ALSO_AFTER = {"safety/crisis", "safety/danger", "safety/domestic-abuse"}
+ANSWER_ALSO_AFTER = {ids.CRISIS, ids.DANGER, ids.DOMESTIC_ABUSE}
 # After any safety reply, a question the bot was waiting on (a date) is dropped.
 DROP_QUESTION = [{"action": "action_deactivate_loop"}, {"active_loop": None}]
 # Set by the safety check (bot/nlu/safety_check.py) when risk is possible but unclear.
-CHECK_IN = "safety/check-in"
 CHECK_IN_INTENT = "safety_check_in"
 
 
@@ -59,7 +59,7 @@ def domain_part(content: Content) -> dict:
     asked = [item for item in content.items.values() if item.asked]
     return {
         "version": "3.1",
-        "intents": [item.intent for item in asked] + ([CHECK_IN_INTENT] if CHECK_IN in content.items else []),
+        "intents": [item.intent for item in asked] + ([CHECK_IN_INTENT] if ids.CHECK_IN in content.items else []),
         "responses": {
             response_name(cid): _response(renderer, cid) for cid in sorted(content.items) if is_static(cid)
         },
@@ -81,9 +81,9 @@ def rules(content: Content) -> dict:
         if item.id in ANSWER_ALSO_AFTER:
             actions.append({"action": "action_answer_also"})
         steps.append({"rule": f"answer {item.id}", "steps": [{"intent": item.intent}, *actions]})
-    if CHECK_IN in content.items:
+    if ids.CHECK_IN in content.items:
         steps.append({"rule": "ask her directly when risk is unclear", "steps": [
-            {"intent": CHECK_IN_INTENT}, {"action": response_name(CHECK_IN)}, *DROP_QUESTION]})
+            {"intent": CHECK_IN_INTENT}, {"action": response_name(ids.CHECK_IN)}, *DROP_QUESTION]})
     return {"version": "3.1", "rules": steps}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -40,11 +41,32 @@ class Message:
     buttons: tuple[Button, ...] = field(default=())
 
     def as_dict(self) -> dict:
-        """The shape a Rasa action or REST reply uses."""
+        """The shape an action hands to Rasa (the id travels in `metadata`)."""
         data = {"text": self.text, "metadata": {"content_id": self.content_id, "part": self.part}}
         if self.buttons:
             data["buttons"] = [{"title": b.title, "payload": b.payload} for b in self.buttons]
         return data
+
+    def to_wire(self, recipient_id: str | None = None) -> dict:
+        return to_wire(self.text, self.content_id, self.part, self.buttons, recipient_id)
+
+
+def to_wire(text: str, content_id: str | None = None, part: str | None = None, buttons: Iterable = (),
+            recipient_id: str | None = None, values: dict | None = None) -> dict:
+    """One message as REST, SMS and the web page carry it to a client: its `text`, its
+    `content_id` and `part` in the same object (docs/content-ids.md), `buttons` where it
+    offers choices, and `values` where it worked something out (a deadline's ISO dates).
+    Buttons may be Button objects or Rasa's dicts."""
+    wire: dict = {} if recipient_id is None else {"recipient_id": recipient_id}
+    wire["text"] = text
+    for key, value in (("content_id", content_id), ("part", part), ("values", values)):
+        if value:
+            wire[key] = value
+    choices = [{"title": b.title, "payload": b.payload} if isinstance(b, Button)
+               else {"title": b.get("title"), "payload": b.get("payload")} for b in buttons or ()]
+    if choices:
+        wire["buttons"] = choices
+    return wire
 
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)

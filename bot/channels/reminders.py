@@ -62,8 +62,7 @@ def web_turn(app, sender_id: str, text: str) -> list[dict[str, Any]] | None:
         return None
     if messages is None:
         return None
-    return [{"recipient_id": sender_id, "text": m.text, "content_id": m.content_id, "part": m.part,
-             "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons]} for m in messages]
+    return [m.to_wire(sender_id) for m in messages]
 
 
 async def every_minute(reminders: Reminders, gateway, is_stopped: Callable[[str], bool] | None,

@@ -19,11 +19,12 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot import ids
 from bot.channels import reminders as reminder_channel
 from bot.channels.forget import delete_conversation
 from bot.content import default_content
 from bot.privacy.deletion import forget_after_turn
-from bot.render import Channel, Renderer
+from bot.render import Channel, Renderer, to_wire
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +49,17 @@ class ContentCollectingOutputChannel(CollectingOutputChannel):
         return "rest"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._persist_message({**self._message(recipient_id, text=text), **content_metadata(kwargs)})
+        await self._persist_message(to_wire(text, recipient_id=recipient_id, **content_metadata(kwargs)))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        message = self._message(recipient_id, text=text, buttons=buttons)
-        await self._persist_message({**message, **content_metadata(kwargs)})
+        await self._persist_message(to_wire(text, buttons=buttons, recipient_id=recipient_id,
+                                            **content_metadata(kwargs)))
 
 
 def fallback_messages(recipient_id: str, content_id: str) -> list[dict[str, Any]]:
-    message = Renderer(default_content()).message(content_id, Channel.WEB).as_dict()
-    metadata = message.pop("metadata")
-    return [{"recipient_id": recipient_id, **message, "content_id": metadata["content_id"]}]
+    return [Renderer(default_content()).message(content_id, Channel.WEB).to_wire(recipient_id)]
 
 
 class ContentRestInput(RestInput):
@@ -92,7 +91,7 @@ class ContentRestInput(RestInput):
             text = body.get("message")
             if not isinstance(text, str) or not text.strip():
                 # Nothing to understand: say so kindly, without bothering the model.
-                return reply_json(fallback_messages(sender_id, "meta/fallback"))
+                return reply_json(fallback_messages(sender_id, ids.FALLBACK))
             # Reminder requests, YES and her mobile number are answered here: the number
             # never reaches the bot or its tracker store (bot/reminders/dialogue.py).
             reminder_reply = reminder_channel.web_turn(request.app, sender_id, text[:MAX_MESSAGE_CHARS])
@@ -113,13 +112,13 @@ class ContentRestInput(RestInput):
                 logger.error("rest: message handling timed out")
             except Exception:
                 logger.exception("rest: message handling failed")  # never the text itself
-            messages = collector.messages or fallback_messages(sender_id, "meta/error")
+            messages = collector.messages or fallback_messages(sender_id, ids.ERROR)
 
             def delete(sender: str) -> bool:
                 return delete_conversation(request.app.ctx.agent.tracker_store, sender)
 
             if await forget_after_turn(delete, sender_id, messages) is False:
-                messages = fallback_messages(sender_id, "meta/error")  # never "deleted" when it was not
+                messages = fallback_messages(sender_id, ids.ERROR)  # never "deleted" when it was not
             return reply_json(messages)
 
         return webhook

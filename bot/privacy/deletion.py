@@ -15,9 +15,10 @@ import inspect
 import logging
 from typing import Any, Awaitable, Callable, Iterable, Optional, Union
 
+from bot.ids import FORGET_ME
+
 logger = logging.getLogger(__name__)
 
-FORGET_ME = "meta/forget-me"
 
 Hook = Callable[[str], Any]
 Delete = Callable[[str], Union[bool, Awaitable[bool]]]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bot import ids
 from bot.content import Content, Item, default_content
 from bot.dates import format_date
 from bot.journey import groups as journey_groups
@@ -23,7 +24,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 CARD = "rights-card"
 # Advice and crisis lines printed on her card. Not domestic abuse: a card kept at home
 # may be found by the person she is afraid of; the chat gives that help privately.
-CARD_HELP_ITEMS = ("help/family-rights-group", "safety/crisis")
+CARD_HELP_ITEMS = ("help/family-rights-group", ids.CRISIS)
 # The rights a card kept at home lists: those every mother has at every stage (the
 # contract's rights/ list). The many situation-specific rights items stay in the chat
 # and the stage scripts, so the card still fits one page.
@@ -111,7 +112,7 @@ class ScriptBuilder:
 
     def card_items(self) -> list[Item]:
         """The card's rights in the order the overview offers them, then the rest."""
-        overview = self.content.item("rights/overview")
+        overview = self.content.item(ids.RIGHTS_OVERVIEW)
         rights = [i for i in CARD_RIGHTS if i in self.content.items]
         ordered = [i for i in overview.follow_ups if i in rights] + [i for i in rights if i not in overview.follow_ups]
         return [self.content.item(i) for i in ordered]
@@ -122,7 +123,7 @@ class ScriptBuilder:
 
     def card_html(self) -> str:
         """Her rights card: one A4 page, each right in its short form, and who can help."""
-        overview = self.content.item("rights/overview")
+        overview = self.content.item(ids.RIGHTS_OVERVIEW)
         items = self.card_items()
         return self.env.get_template("card.html").render(
             **self._common("html"),
@@ -146,7 +147,7 @@ class ScriptBuilder:
             # The chat's "Where am I?" map: the same groups, order and branches (bot/journey.py).
             journey=[(group, [(stage, "html" in files(stage.stem), [titles[n] for n in stage.next])
                               for stage in group.stages]) for group in journey_groups(self.content)],
-            card=(self.content.item("rights/overview"), CARD, files(CARD)) if files(CARD) else None,
+            card=(self.content.item(ids.RIGHTS_OVERVIEW), CARD, files(CARD)) if files(CARD) else None,
         )
 
 

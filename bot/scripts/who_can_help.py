@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from bot import ids
 from bot.content import Item
 from bot.render import Channel, Renderer
 
 SERVICE_FUNCTIONS = {"phone", "web", "name", "text_to"}
-ALWAYS_HELP = ("help/advocacy",)
+ALWAYS_HELP = (ids.ADVOCACY,)
 _PARSER = ImmutableSandboxedEnvironment()
 
 

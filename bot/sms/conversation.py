@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from bot.content import default_content
+from bot.ids import ERROR, FALLBACK, FORGET_ME
 from bot.privacy.deletion import forget_after_turn
 from bot.render import Channel, Renderer
 from bot.sms.gateway import GatewayError, SmsGateway
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STOP_ITEM, START_ITEM, HELP_ITEM = "meta/sms-stop", "meta/sms-start", "meta/sms-help"
-FORGET_ME, FALLBACK, ERROR = "meta/forget-me", "meta/fallback", "meta/error"
 MENU_PAYLOAD, MORE_PAYLOAD = "/meta_what_can_you_do", "/nav_more"
 MAX_TEXT_CHARS = 1600   # the longest text a phone sends (10 joined segments)
 RETRY_DELAYS = (15.0, 60.0, 300.0)
@@ -161,8 +161,7 @@ class SmsConversations:
             return None
         if messages is None:
             return None
-        return [{"text": m.text, "content_id": m.content_id,
-                 "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons]} for m in messages]
+        return [m.to_wire() for m in messages]
 
     async def _stop(self, number: str, sender: str) -> None:
         if self.reminders is not None:
@@ -215,11 +214,7 @@ class SmsConversations:
 
     # -- replies ------------------------------------------------------------------
     def _item(self, content_id: str) -> dict[str, Any]:
-        message = self.renderer.message(content_id, Channel.SMS)
-        return {
-            "text": message.text, "content_id": content_id,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in message.buttons],
-        }
+        return self.renderer.message(content_id, Channel.SMS).to_wire()
 
     async def _say_items(self, number: str, sender: str, content_ids: list[str]) -> None:
         await self._say(number, sender, [self._item(cid) for cid in content_ids])

@@ -14,13 +14,9 @@ import markupsafe
 
 from bot import journey
 from bot.content import Content
-from bot.render import Channel, Message, Renderer
+from bot.ids import CRISIS, FORGET_ME, GREETING, QUICK_EXIT, TALK_TO_PERSON
+from bot.render import Channel, Renderer
 
-GREETING = "meta/greet"
-CRISIS = "safety/crisis"
-QUICK_EXIT = "safety/quick-exit"
-FORGET_ME = "meta/forget-me"
-TALK_TO_PERSON = "help/talk-to-person"
 EXIT_HELP_PATH = "/exit-help"
 JOURNEY_PATH = "/journey.json"
 # Answers to danger: the widget puts a real "Leave this page" button on them.
@@ -59,16 +55,6 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def message_json(message: Message) -> dict:
-    """The shape the REST channel answers with, so the widget renders both alike."""
-    return {
-        "content_id": message.content_id,
-        "part": message.part,
-        "text": message.text,
-        "buttons": [{"title": b.title, "payload": b.payload} for b in message.buttons],
-    }
-
-
 def phone_links(content: Content) -> list[dict]:
     """Every dialable number in services.yml as shown in text and as a tel: target, longest first."""
     phones = []
@@ -102,7 +88,7 @@ def widget_config(renderer: Renderer, settings: WebSettings) -> dict:
     labels = renderer.content.labels
     return {
         "words": {key: labels[key] for key in WIDGET_LABELS},
-        "greeting": [message_json(renderer.message(GREETING, Channel.WEB))],
+        "greeting": [renderer.message(GREETING, Channel.WEB).to_wire()],
         "crisis": {"content_id": CRISIS, "lines": help_lines(renderer)},
         "quick_exit_payload": "/" + renderer.content.item(QUICK_EXIT).intent,
         "forget_payload": "/" + renderer.content.item(FORGET_ME).intent,
