@@ -74,3 +74,29 @@ def test_an_idiom_with_a_question_is_answered_not_alarmed():
                                  ("safety_danger", 0.7), ("stage_icpc", 0.25), ("stage_cmh", 0.05))
     assert parsed["intent"]["name"] == "stage_icpc"
     assert parsed["intent"]["confidence"] > 0.8  # the question, as clear as it was without the idiom
+
+
+def test_her_fear_of_hurting_her_baby_gets_the_harm_thoughts_answer_not_danger():
+    # "hurting my baby" is a danger phrase; the classifier hears the fear and is fairly sure.
+    assert decide("i keep having thoughts about hurting my baby",
+                  ranking(("safety_harm_thoughts", 0.8), ("safety_danger", 0.15)), 0.7) == ("safety_harm_thoughts", False)
+
+
+def test_harm_already_done_gets_checked_even_when_the_words_are_dangers():
+    assert decide("swallowed loads of tablets earlier but im fine now",
+                  ranking(("safety_get_checked", 0.75), ("safety_danger", 0.2)), 0.7)[0] == "safety_get_checked"
+
+
+def test_abuse_happening_to_her_child_now_gets_the_danger_answer():
+    assert decide("hes hitting my daughter right now", ranking(("safety_danger", 0.8), ("safety_domestic_abuse", 0.1)),
+                  0.7)[0] == "safety_danger"
+
+
+def test_a_phrase_keeps_its_own_answer_when_the_classifier_is_not_sure_of_another():
+    assert decide("i just want to die", ranking(("safety_get_checked", 0.3), ("stage_icpc", 0.3)), 0.7) \
+        == ("safety_crisis", False)
+
+
+def test_an_unsure_sign_of_harm_already_done_gets_checked_rather_than_asked():
+    assert decide("had a few of my pills more than i should, im alright",
+                  ranking(("safety_get_checked", 0.55), ("stage_icpc", 0.2)), 0.7) == ("safety_get_checked", False)

@@ -1,7 +1,10 @@
 """A pipeline step that runs on every message, in every channel, before routing.
 
 It combines the reviewed phrase list (bot/safety.py) with the classifier:
-- a phrase found in the message always wins, whatever the classifier thought;
+- a phrase found in the message always makes it a safety message, whatever the
+  classifier thought; which safety answer is refined by the classifier when it is
+  fairly sure of a more specific one (REFINED_BY): the phrase "hurting my baby" is
+  danger's, but "thoughts about hurting my baby" needs the harm-thoughts answer;
 - a safety intent the classifier is fairly sure of counts too, even with no phrase,
   unless the message is an everyday idiom ("this form is murder");
 - the safety intent becomes the top intent with full confidence, and the rest of the
@@ -35,23 +38,45 @@ CHECK_IN = "safety_check_in"
 # CHECK_IN_FROM and the sure threshold is "unsure".
 RISK_INTENTS = {"safety_crisis", "safety_danger", "safety_get_checked", "safety_harm_thoughts", CHECK_IN}
 CHECK_IN_FROM = 0.35
+# A phrase's answer, and the more specific answers the classifier may refine it to when
+# it gives one at least REFINE_FROM: harm already done (an overdose "but I'm fine") needs
+# "get checked now"; her fear of hurting her baby needs the harm-thoughts answer; abuse
+# happening now (a child hurt by him now, hands round her neck) needs the danger answer.
+# Each more specific answer still names 999 where it fits. In the unsure tier, the same
+# two specific answers replace the check-in when the classifier gives them REFINE_FROM.
+REFINED_BY = {
+    "safety_danger": ("safety_get_checked", "safety_harm_thoughts"),
+    "safety_crisis": ("safety_get_checked", "safety_harm_thoughts"),
+    "safety_get_checked": ("safety_harm_thoughts",),
+    "safety_domestic_abuse": ("safety_danger",),
+    CHECK_IN: ("safety_get_checked", "safety_harm_thoughts"),
+}
+REFINE_FROM = 0.5
 # Other intents' confidences are scaled by this under a promoted safety intent: at most
 # 0.9 against 1.0, well clear of the FallbackClassifier's ambiguity threshold (0.05).
 OTHERS_SCALE = 0.9
+
+
+def refine(safety: str, ranking: list[dict]) -> str:
+    """The more specific safety answer the classifier is fairly sure of, else `safety`."""
+    confidence = {e.get("name"): e.get("confidence", 0) for e in ranking}
+    specific = [(confidence.get(name, 0), name) for name in REFINED_BY.get(safety, ())]
+    best, name = max(specific, default=(0, safety))
+    return name if best >= REFINE_FROM else safety
 
 
 def decide(text: str, ranking: list[dict], threshold: float) -> tuple[str | None, bool]:
     """(safety intent or None, whether to drop the classifier's safety guess)."""
     finding = check(text)
     if finding.kind:
-        return INTENT_FOR[finding.kind], False
+        return refine(INTENT_FOR[finding.kind], ranking), False
     for entry in ranking:
         if entry.get("name") in SAFETY_INTENTS and entry.get("confidence", 0) >= threshold:
             return (None, True) if finding.idiom else (entry["name"], False)
     if not finding.idiom:
         unsure = sum(e.get("confidence", 0) for e in ranking if e.get("name") in RISK_INTENTS)
         if unsure >= CHECK_IN_FROM:
-            return CHECK_IN, False
+            return refine(CHECK_IN, ranking), False
     # No phrase and no sure guess: a safety intent on top is only an unsure guess.
     top = ranking[0].get("name") if ranking else None
     return None, finding.idiom or top in SAFETY_INTENTS
