@@ -10,15 +10,16 @@ postcode she typed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import show
+from actions.answer import send_plan, show, turn_of
 from actions.common import channel_of, fails_kindly, renderer, send, send_item
-from bot import directory, ids
+from bot import dialogue, directory, ids
 from bot.directory import Area, Lookup, default_areas, look_up, service_lines, services_for
 from bot.render import Button, Channel, Message
 
@@ -73,6 +74,16 @@ def did_you_mean(channel: Channel, found: Lookup) -> Message:
     return Message(DID_YOU_MEAN, framing.text, framing.part, buttons)
 
 
+def not_a_place(turn: dialogue.Turn) -> dialogue.Turn:
+    """The turn as if "a place name" had not been among the guesses: the other guesses
+    rescaled to what they would have been, and unsure (so the planner answers a clear
+    one, or offers the likeliest)."""
+    others = [(i, c) for i, c in turn.ranking if i not in ("give_area", dialogue.FALLBACK)]
+    total = sum(c for _, c in others) or 1.0
+    return replace(turn, intent=dialogue.FALLBACK,
+                   ranking=[(dialogue.FALLBACK, dialogue.CLEAR_ENOUGH)] + [(i, c / total) for i, c in others])
+
+
 class ActionFindAdvocate(Action):
     def name(self) -> str:
         return "action_find_advocate"
@@ -111,6 +122,10 @@ class ActionFindAdvocate(Action):
             return [SlotSet("area_asked", True), SlotSet("last_item", DID_YOU_MEAN)]
         if found.nation:
             return show(dispatcher, tracker, ids.OTHER_NATIONS) + [SlotSet("area_asked", False)]
+        if found.area is None and intent == "give_area" and not asked:
+            # Not asked for a place, and not a place we know: a word the classifier took
+            # for a place name ("nrpf", "twin track"). Answer from the rest of its ranking.
+            return send_plan(dispatcher, tracker, not_a_place(turn_of(tracker)))
         if found.area is None:  # she gave a place we do not know
             send_item(dispatcher, tracker, UNKNOWN)
             send_services(dispatcher, channel, None)

@@ -25,6 +25,15 @@ KEEP_GOING = {"keep_going", "dont_know", "checkin_no"}
 DONT_GET_IT = "dont_get_it"
 FALLBACK = "nlu_fallback"
 CHECK_IN_INTENT = "safety_check_in"
+# Not understood well enough to answer outright (the FallbackClassifier's nlu_fallback):
+# - a feeling among the two likeliest, at FEELING_MIN or more, is answered (its
+#   acknowledgement, then its help), with the other likeliest topics as buttons: a
+#   feeling is answered before a fact, and never with "did you mean";
+# - a topic at CLEAR_ENOUGH or more (config.yml's fallback threshold) was set aside only
+#   as too close to the next one: it is answered, with the next ones as buttons.
+FEELING_PREFIX = "meta_feeling_"
+FEELING_MIN = 0.2
+CLEAR_ENOUGH = 0.35
 # An item is worth offering as "did you mean" at this confidence or more.
 OFFER_MIN = 0.04
 MAX_OFFERS = 3
@@ -99,6 +108,18 @@ def offers(content: Content, ranking: list[tuple[str, float]], exclude: set[str]
         if item is not None and item.id not in exclude and not item.id.startswith(("safety/", "meta/")):
             found.append(item.id)
     return found
+
+
+def _best_guess(content: Content, turn: Turn) -> str | None:
+    """What to answer when the classifier was not sure (see FEELING_MIN, CLEAR_ENOUGH)."""
+    ordinary = [(i, c) for i, c in turn.ranking if i != FALLBACK and not i.startswith("safety_")]
+    feeling = next((i for i, c in ordinary[:2] if i.startswith(FEELING_PREFIX) and c >= FEELING_MIN
+                    and _item_for(content, i)), None)
+    if feeling:
+        return feeling
+    if ordinary and ordinary[0][1] >= CLEAR_ENOUGH and _answerable(content, ordinary[0][0]):
+        return ordinary[0][0]
+    return None
 
 
 def current_item(content: Content, turn: Turn) -> Item | None:
@@ -181,6 +202,14 @@ def plan(content: Content, turn: Turn) -> Plan:
         steps.append(Step(ids.KEEP_GOING))
     elif intent == DONT_GET_IT:
         steps.append(Step(item.id, "short") if item else Step(ids.WHAT_CAN_YOU_DO))
+    elif intent == FALLBACK and _best_guess(content, turn):
+        best = _best_guess(content, turn)
+        guessed = _answer_intent(content, best, told, turn)
+        others = offers(content, [(i, c) for i, c in turn.ranking if i not in (FALLBACK, best)],
+                        exclude={step.content_id for step in guessed})
+        first = guessed[0]
+        buttons = first.extra_buttons + tuple((content.items[i].title, "/" + intent_for(i)) for i in others)
+        steps += [Step(first.content_id, first.part, buttons[:MAX_OFFERS]), *guessed[1:]]
     elif intent == FALLBACK or _item_for(content, intent) is None:
         offered = offers(content, [(i, c) for i, c in turn.ranking if i != FALLBACK])
         if re.search(r"[a-z]{2}", (turn.text or "").lower()) and offered:

@@ -74,6 +74,24 @@ def test_unsure_offers_the_likeliest_topics_and_noise_gets_the_plain_fallback(co
     assert steps(content, intent="nlu_fallback", ranking=ranking, text="?? !!") == [("meta/fallback", "main")]
 
 
+def test_an_unsure_feeling_is_answered_as_a_feeling_with_the_other_topics_as_buttons(content):
+    # "raging. social worker cancelled on me AGAIN": the classifier half hears anger.
+    ranking = [("nlu_fallback", 0.35), ("stage_after_removal", 0.24), ("meta_feeling_angry", 0.22),
+               ("rights_complain", 0.05)]
+    planned = plan(content, Turn(intent="nlu_fallback", ranking=ranking, text="raging. cancelled on me AGAIN"))
+    angry = content.items["meta/feeling-angry"]
+    assert [s.content_id for s in planned.steps][:2] == [angry.id, angry.then]
+    offered = [payload for _, payload in planned.steps[0].extra_buttons]
+    assert "/stage_after_removal" in offered and "/rights_complain" in offered
+
+
+def test_two_close_topics_get_the_likelier_answered_and_the_other_offered(content):
+    ranking = [("nlu_fallback", 0.35), ("stage_placement_adoption", 0.46), ("stage_orders", 0.43)]
+    planned = plan(content, Turn(intent="nlu_fallback", ranking=ranking, text="placement order what is it"))
+    assert planned.steps[0].content_id == "stage/placement-adoption"
+    assert ("/" + content.items["stage/orders"].intent) in [p for _, p in planned.steps[0].extra_buttons]
+
+
 def test_the_not_a_lawyer_line_comes_once_after_the_first_stage_but_not_by_sms(content):
     first = plan(content, Turn(intent="stage_icpc", ranking=[("stage_icpc", 1.0)]))
     assert [s.content_id for s in first.steps] == ["stage/icpc", "meta/not-a-lawyer"]

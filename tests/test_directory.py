@@ -547,3 +547,15 @@ def test_the_talk_to_person_item_types_no_hours(content):
     item = content.item("help/talk-to-person")
     for text in (item.web, item.more, item.sms):
         assert "9:30" not in text and "Monday" not in text
+
+
+def test_a_word_taken_for_a_place_when_none_was_asked_is_answered_from_the_other_guesses():
+    # "nrpf" (no recourse to public funds) out of the blue: the classifier's best guess is
+    # a place name, its next one the topic. No place was asked for and none is known.
+    tracker = make_tracker("give_area", text="nrpf")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "give_area", "confidence": 0.74}, {"name": "rights_immigration", "confidence": 0.14},
+        {"name": "meta_feeling_swearing", "confidence": 0.01}]
+    messages, _ = run_action(ActionFindAdvocate(), tracker)
+    assert ids(messages)[0] == "rights/immigration"
+    assert "help/area-unknown" not in ids(messages)
