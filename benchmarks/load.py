@@ -126,3 +126,26 @@ async def open_loop(url: str, script: Sequence[str], rate: float, seconds: float
             await asyncio.wait(in_flight, timeout=TURN_TIMEOUT)
         result.seconds = time.perf_counter() - start
     return result
+
+
+async def long_conversation(url: str, script: Sequence[str], turns: int = 120) -> list[float]:
+    """One conversation of `turns` turns, one at a time: each turn's latency in order, so
+    growth with the conversation's length shows (a turn is NaN when it failed)."""
+    sender = f"bench-long-{uuid.uuid4().hex[:6]}"
+    latencies = []
+    async with _session() as http:
+        for turn in range(turns):
+            result = Result("long")
+            await _turn(http, url, sender, script[turn % len(script)], result)
+            latencies.append(result.latencies[0] if result.latencies else float("nan"))
+    return latencies
+
+
+def growth(latencies: list[float]) -> dict:
+    """Median turn time at turns 1-20 and 101-120, and their ratio (the issue's measure)."""
+    def median(values: list[float]) -> float:
+        values = sorted(v for v in values if v == v)
+        return values[len(values) // 2] if values else float("nan")
+    early, late = median(latencies[:20]), median(latencies[100:120])
+    return {"turns_1_20_p50_ms": round(early * 1000, 1), "turns_101_120_p50_ms": round(late * 1000, 1),
+            "ratio": round(late / early, 2) if early else None}

@@ -7,6 +7,10 @@ under Poisson arrivals at half that rate, resident memory; then full train time 
 held-out NLU accuracy; then the same load through the cluster (nginx, two Rasa
 servers, PostgreSQL, Redis). Prints the figures and writes build/bench/results.json.
 
+It also runs one conversation of 120 turns on each bot (median turn time at turns 1-20
+against 101-120), and for this bot says where a turn's time goes: a stopwatch on each
+stage of a turn, then cProfile (benchmarks/profiled_rasa.py runs the same `rasa run`).
+
     python benchmarks/run.py [--no-train] [--no-cluster] [--quick]
 """
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "cluster"), str(ROOT / "benchmarks")]
 
-from load import Result, closed_loop, open_loop  # noqa: E402
+from load import Result, closed_loop, growth, long_conversation, open_loop  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 OUT = ROOT / "build" / "bench"
@@ -92,12 +96,15 @@ class Bot:
     """One Rasa server (and the project's action server) on loopback."""
 
     def __init__(self, name: str, cwd: Path, model: Path, credentials: Path, endpoints: Path,
-                 script: list[str], with_actions: bool, port: int, actions_port: int, logs: Path):
+                 script: list[str], with_actions: bool, port: int, actions_port: int, logs: Path,
+                 profile_dir: Path | None = None):
         self.name, self.cwd, self.model = name, cwd, model
         self.credentials, self.endpoints, self.script = credentials, endpoints, script
         self.with_actions, self.port, self.actions_port, self.logs = with_actions, port, actions_port, logs
         self.url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
         self.rasa: subprocess.Popen | None = None
+        # With a profile folder, Rasa runs under benchmarks/profiled_rasa.py (same arguments).
+        self.profile_dir = profile_dir
         self.actions: subprocess.Popen | None = None
 
     def _popen(self, argv: list[str], log: str) -> subprocess.Popen:
@@ -115,7 +122,9 @@ class Bot:
                     raise RuntimeError(f"{self.name}: the action server did not start")
                 time.sleep(0.2)
         started = time.monotonic()
-        self.rasa = self._popen([str(BIN / "rasa"), "run", "--model", str(self.model), "--interface", "127.0.0.1",
+        rasa = ([str(BIN / "python"), str(ROOT / "benchmarks" / "profiled_rasa.py"), str(self.profile_dir)]
+                if self.profile_dir else [str(BIN / "rasa")])
+        self.rasa = self._popen([*rasa, "run", "--model", str(self.model), "--interface", "127.0.0.1",
                                  "--port", str(self.port), "--credentials", str(self.credentials),
                                  "--endpoints", str(self.endpoints)], f"{self.name}-rasa.log")
         deadline = started + START_TIMEOUT
@@ -153,6 +162,46 @@ def load_figures(url: str, script: list[str], quick: bool) -> dict:
     return figures
 
 
+def profile_window(bot: Bot, mode: str, seconds: float) -> Path:
+    """One conversation at a time for `seconds` while the profiled Rasa records (a
+    stopwatch per stage, or cProfile); returns the folder it wrote to."""
+    out = bot.profile_dir
+    (out / "mode").write_text(mode)
+    bot.rasa.send_signal(signal.SIGUSR1)
+    time.sleep(0.5)
+    result = asyncio.run(closed_loop(bot.url, bot.script, 1, seconds, warmup=0.5))
+    bot.rasa.send_signal(signal.SIGUSR2)
+    deadline = time.monotonic() + 60
+    while not (out / f"done-{mode}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    (out / f"turns-{mode}").write_text(str(len(result.latencies)))
+    return out
+
+
+def where_the_time_goes(bot: Bot, quick: bool) -> dict:
+    """Milliseconds per turn in each stage of a turn, and the functions cProfile finds
+    most costly in their own code, one conversation at a time."""
+    import pstats
+    seconds = 8 if quick else 20
+    out = profile_window(bot, "stopwatch", seconds)
+    turns = max(int((out / "turns-stopwatch").read_text()), 1)
+    stages = json.loads((out / "stages-stopwatch.json").read_text())
+    per_turn = {name: round(value["seconds"] * 1000 / turns, 2) for name, value in stages.items()}
+    top = dict(sorted(per_turn.items(), key=lambda kv: -kv[1])[:25])
+    say(f"    where a turn's time goes ({turns} turns, ms per turn):")
+    for name, ms in top.items():
+        say(f"      {ms:8.2f}  {name}")
+    profile_window(bot, "cprofile", seconds)
+    stats = pstats.Stats(str(out / "profile.pstats"))
+    own = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]  # by time in the function itself
+    functions = [{"function": f"{Path(file).name}:{line} {name}", "own_s": round(data[2], 3),
+                  "calls": data[1]} for (file, line, name), data in own]
+    say("    most costly functions under cProfile (own time):")
+    for row in functions:
+        say(f"      {row['own_s']:7.3f} s  {row['calls']:>8}  {row['function']}")
+    return {"stage_ms_per_turn": top, "turns": turns, "cprofile_own_time": functions}
+
+
 def measure_bot(bot: Bot, quick: bool) -> dict:
     say(f"== {bot.name}: cold start")
     try:
@@ -160,6 +209,10 @@ def measure_bot(bot: Bot, quick: bool) -> dict:
         say(f"    first answer {cold:.1f} s after the process started")
         figures = {"cold_start_s": round(cold, 1)}
         figures.update(load_figures(bot.url, bot.script, quick))
+        figures["long_conversation"] = growth(asyncio.run(long_conversation(bot.url, bot.script)))
+        say(f"    one conversation of 120 turns: {figures['long_conversation']}")
+        if bot.profile_dir:
+            figures["profile"] = where_the_time_goes(bot, quick)
         figures["memory"] = bot.memory()
         say(f"    resident memory {figures['memory']}")
         return figures
@@ -248,6 +301,9 @@ def table(results: dict) -> str:
     for level in ("closed_1", "closed_20", "closed_50", "open_half"):
         for q in ("p50_ms", "p95_ms", "p99_ms"):
             lines.append(row(f"{level} {q}", bot[level][q], starter[level][q], " ms"))
+    for q in ("turns_1_20_p50_ms", "turns_101_120_p50_ms", "ratio"):
+        lines.append(row(f"one 120-turn conversation {q}", bot["long_conversation"][q],
+                         starter["long_conversation"][q], "" if q == "ratio" else " ms"))
     lines.append(row("throughput, 20 conversations", bot["saturation_at_20_turns_per_s"],
                      starter["saturation_at_20_turns_per_s"], " turns/s"))
     lines.append(row("saturation (best closed loop)", bot["saturation_turns_per_s"], starter["saturation_turns_per_s"],
@@ -281,7 +337,7 @@ def main() -> int:
             "tracker_store:\n  type: bot.channels.private_store.PrivateSQLTrackerStore\n"
             f"  dialect: sqlite\n  db: {tmp_path / 'tracker.db'}\n")
         results["bot"] = measure_bot(Bot("bot", ROOT, MODEL, ROOT / "credentials.yml", endpoints, PROJECT_SCRIPT,
-                                         True, 45005, 45055, OUT), args.quick)
+                                         True, 45005, 45055, OUT, profile_dir=OUT / "profile"), args.quick)
         starter = tmp_path / "starter"
         results["starter"] = measure_bot(Bot("starter", starter, starter_model, starter / "credentials.yml",
                                              starter / "endpoints.yml", STARTER_SCRIPT, False, 45006, 0, OUT),
