@@ -29,6 +29,10 @@ sys.path.insert(0, str(ROOT))
 SETS = {
     "first": (ROOT / "tests" / "nlu" / "fresh_2026_12.yml", ROOT / "tests" / "conversations" / "conversations.yml"),
     "C (final)": (ROOT / "tests" / "nlu" / "fresh_c.yml", ROOT / "tests" / "conversations" / "conversations_c.yml"),
+    # Written 2026-12-02, after C had been read for misses; its first run was read for misses.
+    "D": (ROOT / "tests" / "nlu" / "fresh_d.yml", ROOT / "tests" / "conversations" / "conversations_d.yml"),
+    # Written 2026-12-02 after D's misses were read, and run once for the closing figures.
+    "E (final)": (ROOT / "tests" / "nlu" / "fresh_e.yml", ROOT / "tests" / "conversations" / "conversations_e.yml"),
 }
 HARD_KINDS = ("situation", "feeling", "fragment", "third-person")
 # The targets (15), and what --gate holds make test to: the figures reached,
