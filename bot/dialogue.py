@@ -202,8 +202,7 @@ def plan(content: Content, turn: Turn) -> Plan:
         steps.append(Step(ids.KEEP_GOING))
     elif intent == DONT_GET_IT:
         steps.append(Step(item.id, "short") if item else Step(ids.WHAT_CAN_YOU_DO))
-    elif intent == FALLBACK and _best_guess(content, turn):
-        best = _best_guess(content, turn)
+    elif intent == FALLBACK and (best := _best_guess(content, turn)):
         guessed = _answer_intent(content, best, told, turn)
         others = offers(content, [(i, c) for i, c in turn.ranking if i not in (FALLBACK, best)],
                         exclude={step.content_id for step in guessed})
