@@ -206,6 +206,34 @@ def test_a_reply_still_undelivered_goes_out_first_when_she_texts_again(run):
     run(scenario, retry_delays=(0.05,))
 
 
+def test_two_servers_flushing_her_outbox_at_once_send_each_reply_once(run, renderer):
+    """While nginx moves her back to a restarted server, the old one may still be
+    sending her outbox when the new one, on her next text, sends it first."""
+    async def scenario(h):
+        other = SmsConversations(h.state, h.gateway, h.hasher, h.bot, h._forget, renderer)
+        sender = h.hasher(NUMBER)
+        h.state.queue(sender, "first reply")
+        h.state.queue(sender, "second reply")
+        await asyncio.gather(h.sms._flush(NUMBER, sender), other._flush(NUMBER, sender))
+        assert sorted(h.sent()) == ["first reply", "second reply"]
+        assert h.state.outbox(sender) == []
+    run(scenario)
+
+
+def test_a_reply_the_gateway_refused_for_now_is_kept_in_its_place(run):
+    async def scenario(h):
+        sender = h.hasher(NUMBER)
+        h.fake.down = True
+        h.state.queue(sender, "first reply")
+        h.state.queue(sender, "second reply")
+        await h.sms._flush(NUMBER, sender)
+        assert h.sent() == [] and [o.body for o in h.state.outbox(sender)] == ["first reply", "second reply"]
+        h.fake.down = False
+        await h.sms._flush(NUMBER, sender)
+        assert h.sent() == ["first reply", "second reply"]
+    run(scenario, retry_delays=())
+
+
 def test_a_long_answer_continues_after_more(run):
     async def scenario(h):
         await h.text("tell me everything")

@@ -64,8 +64,12 @@ def test_the_outbox_keeps_order_and_forget_empties_it_but_keeps_stop(tmp_path):
     state.queue(SENDER, "first")
     state.queue(SENDER, "second")
     assert [o.body for o in state.outbox(SENDER)] == ["first", "second"]
-    state.sent(state.outbox(SENDER)[0].id)
+    first = state.outbox(SENDER)[0]
+    assert state.claim(first) is True and state.claim(first) is False   # one sender only
     assert [o.body for o in state.outbox(SENDER)] == ["second"]
+    state.put_back(first)
+    assert [o.body for o in state.outbox(SENDER)] == ["first", "second"]
+    state.claim(first)
     state.set_pending(SENDER, Pending([Choice("Go back", "/nav_back")]))
     state.stop(SENDER)
     state.forget(SENDER)

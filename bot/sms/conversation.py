@@ -244,14 +244,16 @@ class SmsConversations:
             self.state.clear_outbox(sender)
             return True
         for outgoing in self.state.outbox(sender):
+            if not self.state.claim(outgoing):
+                continue  # another server is sending it
             try:
                 await self.gateway.send(number, outgoing.body)
             except GatewayError as error:
                 if not error.permanent:
                     logger.warning("sms %s: not delivered, kept to retry (%s)", _short(sender), error)
+                    self.state.put_back(outgoing)
                     return False
                 logger.error("sms %s: the gateway refused a text; dropped (%s)", _short(sender), error)
-            self.state.sent(outgoing.id)
         return True
 
     async def _flush(self, number: str, sender: str) -> None:

@@ -98,7 +98,9 @@ class Pending:
 @dataclass(frozen=True)
 class Outgoing:
     id: int
+    sender: str
     body: str
+    at: float
 
 
 class SmsState:
@@ -235,13 +237,23 @@ class SmsState:
     def outbox(self, sender: str) -> list[Outgoing]:
         def work(connection):
             connection.execute(outbox_table.delete().where(outbox_table.c.at < self._clock() - OUTBOX_FOR_SECONDS))
-            rows = connection.execute(sa.select(outbox_table.c.id, outbox_table.c.body)
+            rows = connection.execute(sa.select(outbox_table.c.id, outbox_table.c.body, outbox_table.c.at)
                                       .where(outbox_table.c.sender == sender).order_by(outbox_table.c.id))
-            return [Outgoing(row_id, body) for row_id, body in rows]
+            return [Outgoing(row_id, sender, body, at) for row_id, body, at in rows]
         return self._do(work)
 
-    def sent(self, outgoing_id: int) -> None:
-        self._do(lambda c: c.execute(outbox_table.delete().where(outbox_table.c.id == outgoing_id)))
+    def claim(self, outgoing: Outgoing) -> bool:
+        """Take a reply out of the outbox before sending it. False when another server
+        (or an earlier retry) took it first: two servers can flush one texter's outbox
+        at once while nginx moves her back to a restarted server, and only the one whose
+        delete removed the row may send it. Taking it before the send, not after, means
+        a database that fails after the gateway accepted the text cannot cause a resend."""
+        return self._do(lambda c: c.execute(outbox_table.delete().where(outbox_table.c.id == outgoing.id)).rowcount == 1)
+
+    def put_back(self, outgoing: Outgoing) -> None:
+        """The gateway failed: the reply goes back in its place, to be tried again."""
+        self._do(lambda c: c.execute(outbox_table.insert().values(
+            id=outgoing.id, sender=outgoing.sender, body=outgoing.body, at=outgoing.at)))
 
     def clear_outbox(self, sender: str) -> None:
         self._do(lambda c: c.execute(outbox_table.delete().where(outbox_table.c.sender == sender)))
