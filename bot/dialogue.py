@@ -194,9 +194,11 @@ def plan(content: Content, turn: Turn) -> Plan:
     if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:
         kind = intent[len(FOLLOW_UP_PREFIX):]
         steps.append(follow_up(content, kind, follow_up_item(content, kind, turn)))
-    elif intent == "checkin_no" and turn.pending:
+    elif intent == "checkin_no" and (turn.pending or _asked_beside_no(content, turn)):
+        # "No, I'm OK" to the check-in, or said unasked ("I'm not suicidal, I just want
+        # my rights"): thanks, then the answer to what she asked.
         steps.append(Step("meta/checkin-ok"))
-        best = next((i for i, c in turn.pending if c >= 0.2 and _answerable(content, i)), None)
+        best = _asked_beside_no(content, turn)
         steps += _answer_intent(content, best, told, turn) if best else [Step(ids.KEEP_GOING)]
     elif intent in KEEP_GOING:
         steps.append(Step(ids.KEEP_GOING))
@@ -221,6 +223,13 @@ def plan(content: Content, turn: Turn) -> Plan:
     # Only the items that exist: content may lag behind a planned id during an edit.
     steps = [s for s in steps if s.content_id in content.items]
     return Plan(steps or [Step(ids.FALLBACK)], frozenset(told))
+
+
+def _asked_beside_no(content: Content, turn: "Turn") -> str | None:
+    """What she asked beside her "no, I'm not at risk": the likeliest answerable intent
+    of the message before the check-in or, said unasked, of this one."""
+    ranking = turn.pending or [(i, c) for i, c in turn.ranking if i != "checkin_no"]
+    return next((i for i, c in ranking if c >= 0.2 and _answerable(content, i)), None)
 
 
 def keep_going_buttons(content: Content, item: Item | None) -> tuple[tuple[str, str], ...]:

@@ -27,8 +27,12 @@ PHRASES_FILE = CONTENT_DIR / "safety" / "phrases.yml"
 # danger's too, and its reply says to call 999 if the baby is hurt.
 PRIORITY = ("get_checked", "harm_thoughts", "danger", "cant_talk", "crisis", "abuse", "check_in")
 # Words around a phrase, not replies: `past` and `present` (an event over, or not),
-# `denied` (an allegation she says is untrue), `idiom`, and `now` (abuse happening now).
-CONTEXT = ("idiom", "now", "past", "present", "denied")
+# `denied` (an allegation she says is untrue), `idiom`, `not_me` (she says plainly she
+# is not at risk: "I'm not suicidal, I just want my rights") and `now` (abuse happening now).
+CONTEXT = ("idiom", "not_me", "now", "past", "present", "denied")
+# A phrase inside one of these is set aside: "will kill me" in "will kill me if I'm late",
+# "suicidal" in "I'm not suicidal". Any other phrase in the message still counts.
+SET_ASIDE = ("idiom", "not_me")
 # What a past event that is clearly over no longer calls for (issue 14).
 OVER_WHEN_PAST = {"crisis", "check_in", "get_checked", "harm_thoughts"}
 GAP = "*"          # in a phrase, "*" stands for up to MAX_GAP words
@@ -199,7 +203,11 @@ class PhraseList:
         phrases = []
         for kind in PRIORITY + CONTEXT:
             for entry in data.get(kind) or []:
-                entry = entry if isinstance(entry, dict) else {"phrase": str(entry)}
+                entry = entry if isinstance(entry, dict) else {"phrase": entry}
+                said = [entry["phrase"], *(entry.get("unless") or [])]
+                if any(isinstance(value, bool) for value in said):
+                    # YAML reads a bare on, off, yes or no as true or false.
+                    raise ValueError(f"{path}: {kind} {said}: put on, off, yes and no in quotes")
                 unless = tuple(_tokens(str(u), spelling) for u in entry.get("unless") or [])
                 words = _tokens(str(entry["phrase"]), spelling)
                 if not words or words[0] == GAP:
@@ -221,10 +229,9 @@ class PhraseList:
                     near_miss = True
                 else:
                     hits.append((phrase, span))
-        idioms = [span for p, span in hits if p.kind == "idiom"]
-        # A phrase inside an idiom ("will kill me" in "will kill me if I'm late") is the idiom.
+        aside = [span for p, span in hits if p.kind in SET_ASIDE]
         found = [p for p, (a, b) in hits
-                 if p.kind == "idiom" or not any(x <= a and b <= y for x, y in idioms)]
+                 if p.kind in SET_ASIDE or not any(x <= a and b <= y for x, y in aside)]
         kinds = {p.kind for p in found}
         # "I self-harmed at 15, I've been well ten years": over, unless said to be present.
         # (An overdose is both "danger" and "get checked"; said of the past, it is neither.)
@@ -245,7 +252,7 @@ class PhraseList:
             kinds.add("danger")
         kind = next((k for k in PRIORITY if k in kinds), None)
         return Finding(kind, tuple(dict.fromkeys(p.source for p in found if p.kind == kind)),
-                       idiom="idiom" in kinds or near_miss)
+                       idiom=bool(kinds & set(SET_ASIDE)) or near_miss)
 
 
 @lru_cache(maxsize=1)

@@ -105,6 +105,17 @@ def test_no_i_am_ok_after_the_check_in_answers_what_she_asked(content):
     assert [s for s, _ in got][:2] == ["meta/checkin-ok", "stage/final-hearing"]
 
 
+def test_not_at_risk_said_unasked_is_thanked_then_what_she_asked_is_answered(content):
+    # "I'm not suicidal, I just want to know my rights": no check-in was asked.
+    got = steps(content, intent="checkin_no", ranking=[("checkin_no", 0.7), ("rights_overview", 0.25)])
+    assert [s for s, _ in got][:2] == ["meta/checkin-ok", "rights/overview"]
+
+
+def test_no_said_unasked_with_nothing_else_asked_just_keeps_going(content):
+    got = steps(content, intent="checkin_no", ranking=[("checkin_no", 0.9), ("rights_overview", 0.05)])
+    assert [s for s, _ in got] == ["meta/keep-going"]
+
+
 def test_a_supporter_is_told_what_they_can_do_once(content):
     first = plan(content, Turn(intent="stage_section_20", ranking=[], text="my sister signed a section 20"))
     assert [s.content_id for s in first.steps][:2] == ["meta/supporter", "stage/section-20"]

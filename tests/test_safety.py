@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 PHRASES = yaml.safe_load(PHRASES_FILE.read_text())
 SAFETY_SET = ROOT / "tests" / "safety" / "safety_set.yml"
 HELD_OUT_SET = ROOT / "tests" / "safety" / "held_out_set.yml"
-KINDS = ("danger", "crisis", "abuse")
+KINDS = ("danger", "crisis", "abuse", "check_in", "harm_thoughts", "get_checked", "cant_talk")
 
 
 def examples(kind, key="examples"):
@@ -29,7 +29,8 @@ def test_every_phrase_has_an_example():
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_phrase_catches_its_examples(kind):
     # Harm already done (an overdose taken) gets "get checked now", which also gives 999.
-    allowed = {kind, "get_checked"} if kind in ("danger", "crisis") else {kind}
+    # A warning sign may get the crisis answer itself rather than the check-in.
+    allowed = {kind, "get_checked"} if kind in ("danger", "crisis") else {kind, "crisis"} if kind == "check_in" else {kind}
     for phrase, text in examples(kind):
         finding = check(text)
         assert finding.kind in allowed, f"{text!r} should get {kind} (phrase {phrase!r}), got {finding}"
@@ -67,6 +68,35 @@ def test_now_words_alone_alarm_nobody():
 def test_idioms_are_not_danger(phrase, text):
     finding = check(text)
     assert finding.kind is None and finding.idiom
+
+
+@pytest.mark.parametrize("phrase, text", examples("not_me"))
+def test_she_says_she_is_not_at_risk_and_gets_no_safety_reply(phrase, text):
+    finding = check(text)
+    assert finding.kind is None and finding.idiom, (text, finding)
+
+
+@pytest.mark.parametrize("phrase, text", examples("not_me", "not"))
+def test_a_hedged_denial_still_gets_the_safety_reply(phrase, text):
+    assert check(text).kind == "crisis", text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("im not suicidal but he is outside with a knife", "danger"),
+    ("im not suicidal, i just cant go on like this", "crisis"),
+    ("i would never hurt my baby but he hits her when hes drunk", "abuse"),
+    ("im not saying im going to kill myself but i think about it", "crisis"),  # a hedge, not a denial
+    ("i never thought i would hurt my baby but the thoughts keep coming", "harm_thoughts"),
+])
+def test_a_denial_sets_aside_only_its_own_words(text, kind):
+    assert check(text).kind == kind
+
+
+def test_on_off_yes_and_no_must_be_quoted_in_the_phrase_file(tmp_path):
+    path = tmp_path / "phrases.yml"
+    path.write_text("danger:\n  - phrase: trying to get in\n    unless: [touch, on]\n    examples: [x]\n")
+    with pytest.raises(ValueError, match="quotes"):
+        PhraseList.load(path)
 
 
 def test_text_speak_is_spelled_out():
