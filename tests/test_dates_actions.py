@@ -10,7 +10,7 @@ import pytest
 from actions.dates import (ActionAskDeadlineDate, ActionDeadlineResult, ActionDeadlineStart,
                            ValidateDeadlineForm)
 from bot.dates import format_date, today_in_london
-from bot.deadlines import APPEAL, PROCEEDINGS, compute
+from bot.deadlines import APPEAL, PROCEEDINGS
 from tests.helpers import ids, make_tracker, run_action
 
 TODAY = today_in_london()
@@ -50,7 +50,8 @@ def test_the_result_confirms_the_date_and_says_the_deadline_with_the_weekday():
     issued = TODAY - timedelta(days=10)
     tracker = make_tracker("", {"deadline_kind": PROCEEDINGS, "deadline_date": issued.isoformat()})
     messages, slots = run_action(ActionDeadlineResult(), tracker)
-    due = compute(PROCEEDINGS, issued).due
+    # 26 weeks counting the issue day (facts brief, corrections): the day before 26 weeks on.
+    due = issued + timedelta(weeks=26) - timedelta(days=1)
     assert ids(messages) == [PROCEEDINGS] and messages[0]["metadata"]["part"] == "result"
     text = messages[0]["text"]
     assert f"issued on {format_date(issued)}" in text and format_date(due) in text
@@ -62,7 +63,7 @@ def test_the_result_on_sms_is_the_same_short_answer():
     issued = TODAY - timedelta(days=10)
     tracker = make_tracker("", {"deadline_kind": PROCEEDINGS, "deadline_date": issued.isoformat()}, channel="sms")
     messages, _ = run_action(ActionDeadlineResult(), tracker)
-    assert format_date(compute(PROCEEDINGS, issued).due) in messages[0]["text"]
+    assert format_date(issued + timedelta(weeks=26) - timedelta(days=1)) in messages[0]["text"]
 
 
 @pytest.mark.parametrize("text, item", [
