@@ -17,6 +17,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.intent_model import IntentModel
 
 FILE = "intent_model.pkl"
+# A button's payload ("/stage_icpc"): Rasa's RegexMessageHandler, later in the pipeline,
+# replaces whatever is guessed here when it names an intent of the domain, so a payload
+# naming an intent this model knows is not worth the sentence model's time.
+PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.DOTALL)
 # A long message with several sentences may hold several worries: each sentence is
 # ranked too, and the others' intents are kept as `topics` (offered as buttons).
 LONG_WORDS = 15
@@ -78,6 +82,12 @@ class MeaningIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if self.model is None or not message.get(TEXT):
+                continue
+            payload = PAYLOAD.match(message.get(TEXT).strip())
+            if payload and payload.group(1) in self.model.classifier.classes_:
+                ranking = [{"name": payload.group(1), "confidence": 1.0}]
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
                 continue
             ranking = [{"name": name, "confidence": confidence}
                        for name, confidence in self.model.rank(message.get(TEXT), self.config["ranking_length"])]
