@@ -47,6 +47,9 @@ FOLLOW_UP_ELSEWHERE = {
     "what_now": ids.RIGHTS_OVERVIEW,
     "how_long": ids.RIGHTS_OVERVIEW,
 }
+# A follow-up in other words: at most this many words, seen by the classifier at this.
+FOLLOW_UP_MAX_WORDS = 8
+FOLLOW_UP_MIN = 0.1
 # Court decisions are appealed; other decisions are complained about.
 APPEALABLE = ("stage/epo", "stage/interim-care-order", "stage/orders", "stage/final-hearing",
               "stage/placement-adoption", "stage/care-proceedings", "stage/cmh", "stage/irh")
@@ -138,6 +141,23 @@ def follow_up_item(content: Content, kind: str, turn: Turn) -> Item | None:
     return next((i for i in candidates if i.answer(kind)), candidates[0] if candidates else None)
 
 
+def _follow_up_in_other_words(content: Content, turn: Turn) -> str | None:
+    """A short message taken for a follow-up's usual home ("do i get legal aid" is the
+    legal aid topic) while the item she is on answers that follow-up itself: its kind.
+    The classifier must also see the follow-up (FOLLOW_UP_MIN), so a new topic asked
+    outright is still answered as that topic."""
+    homes = {intent_for(home) for home in FOLLOW_UP_ELSEWHERE.values()}
+    if turn.intent not in homes or len((turn.text or "").split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    for name, confidence in turn.ranking:
+        kind = name[len(FOLLOW_UP_PREFIX):]
+        if name.startswith(FOLLOW_UP_PREFIX) and kind in FOLLOW_UP_KINDS and confidence >= FOLLOW_UP_MIN:
+            item = follow_up_item(content, kind, turn)
+            if item and item.answer(kind) and intent_for(item.id) != turn.intent:
+                return kind
+    return None
+
+
 def follow_up(content: Content, kind: str, item: Item | None) -> Step:
     if item is None:  # a follow-up with nothing to follow: its usual home
         return Step({"appeal": "stage/appeal"}.get(kind, FOLLOW_UP_ELSEWHERE[kind]))
@@ -190,6 +210,8 @@ def plan(content: Content, turn: Turn) -> Plan:
             return Plan(steps, frozenset(told))
 
     intent = turn.intent
+    if kind := _follow_up_in_other_words(content, turn):
+        intent = FOLLOW_UP_PREFIX + kind
     item = current_item(content, turn)
     if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:
         kind = intent[len(FOLLOW_UP_PREFIX):]

@@ -116,6 +116,24 @@ def test_no_said_unasked_with_nothing_else_asked_just_keeps_going(content):
     assert [s for s, _ in got] == ["meta/keep-going"]
 
 
+def test_a_follow_up_in_other_words_is_answered_from_the_item_she_is_on(content):
+    # "do i get legal aid" after the unmarried fathers' answer: that item says who pays.
+    got = steps(content, intent="rights_legal_aid", text="do i get legal aid", last_item="rights/unmarried-fathers",
+                ranking=[("rights_legal_aid", 0.87), ("followup_free", 0.10)])
+    assert got == [("rights/unmarried-fathers", "answer:free")]
+
+
+def test_the_same_words_with_nothing_to_follow_or_said_at_length_get_the_topic(content):
+    ranking = [("rights_legal_aid", 0.87), ("followup_free", 0.10)]
+    assert steps(content, intent="rights_legal_aid", text="do i get legal aid", ranking=ranking)[0][0] == "rights/legal-aid"
+    long = "i have a new question now, do i get legal aid for the final hearing"
+    assert steps(content, intent="rights_legal_aid", text=long, last_item="rights/unmarried-fathers",
+                 ranking=ranking)[0][0] == "rights/legal-aid"
+    # the classifier did not hear a follow-up at all
+    assert steps(content, intent="rights_legal_aid", text="legal aid", last_item="rights/unmarried-fathers",
+                 ranking=[("rights_legal_aid", 0.99)])[0][0] == "rights/legal-aid"
+
+
 def test_a_supporter_is_told_what_they_can_do_once(content):
     first = plan(content, Turn(intent="stage_section_20", ranking=[], text="my sister signed a section 20"))
     assert [s.content_id for s in first.steps][:2] == ["meta/supporter", "stage/section-20"]
