@@ -33,6 +33,9 @@ SETS = {
     "D": (ROOT / "tests" / "nlu" / "fresh_d.yml", ROOT / "tests" / "conversations" / "conversations_d.yml"),
     # Written 2026-12-02 after D's misses were read, and run once for the closing figures.
     "E (final)": (ROOT / "tests" / "nlu" / "fresh_e.yml", ROOT / "tests" / "conversations" / "conversations_e.yml"),
+    # Written 2026-12-02 after this session's changes, by a helper that read only issues
+    # 14-16, the contract and content/items; run once for the closing figures.
+    "F (final)": (ROOT / "tests" / "nlu" / "fresh_f.yml", ROOT / "tests" / "conversations" / "conversations_f.yml"),
 }
 HARD_KINDS = ("situation", "feeling", "fragment", "third-person")
 # The issue's targets (15), and what --gate holds make test to: the figures reached,
