@@ -9,6 +9,8 @@ Everything about a texter is keyed ONLY by the keyed hash of her number
   for as long as a conversation is kept (RETENTION_DAYS);
 - the outbox: replies not yet delivered because the gateway failed. They are sent
   as soon as the gateway works again, or when she next texts (for a day at most).
+  A server takes a reply out before sending it (`claim`), so no reply goes twice; a
+  server killed between taking and sending loses that one reply (the in-flight case).
 
 Where, from `SMS_STATE_DB`:
 - a file path (default `var/sms.db`): SQLite, for one server (`make run`);
