@@ -7,9 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import show
+from actions.answer import show, turn_of
 from actions.common import fails_kindly, renderer
-from bot import ids
+from bot import dialogue, ids
 
 
 class ActionNavNext(Action):
@@ -56,8 +56,5 @@ class ActionNavRightsHere(Action):
 
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        content = renderer().content
-        stage = tracker.get_slot("stage")
-        if stage in content.items and content.item(stage).rights:
-            return show(dispatcher, tracker, stage, "rights")
-        return show(dispatcher, tracker, ids.RIGHTS_OVERVIEW)
+        step = dialogue.rights_here(renderer().content, turn_of(tracker))
+        return show(dispatcher, tracker, step.content_id, step.part)

@@ -178,6 +178,26 @@ def follow_up(content: Content, kind: str, item: Item | None) -> Step:
     return Step(FOLLOW_UP_ELSEWHERE[kind])
 
 
+def rights_here(content: Content, turn: Turn) -> Step:
+    """"My rights here", "can I say no": from the item she is on, in this order: its
+    answer to a follow-up the classifier also heard; its rights; its answer to "can I
+    say no" (a rights item such as the home entry one has no rights part of its own);
+    her stage's rights; the rights overview."""
+    item = current_item(content, turn)
+    if item is not None:
+        for name, confidence in turn.ranking:
+            kind = name[len(FOLLOW_UP_PREFIX):]
+            if name.startswith(FOLLOW_UP_PREFIX) and confidence >= FOLLOW_UP_MIN and item.answer(kind):
+                return Step(item.id, "answer:" + kind)
+        if item.rights:
+            return Step(item.id, "rights")
+        if item.answer("say_no"):
+            return Step(item.id, "answer:say_no")
+    if turn.stage in content.items and content.items[turn.stage].rights:
+        return Step(turn.stage, "rights")
+    return Step(ids.RIGHTS_OVERVIEW)
+
+
 def _answer_intent(content: Content, intent: str, told: set[str], turn: Turn) -> list[Step]:
     item = _item_for(content, intent)
     if item is None:

@@ -168,3 +168,31 @@ def test_weeks_left_counts_from_today_on_the_date_she_gave(monkeypatch):
     assert "about 4 weeks away" in messages[0]["text"]  # 31 August 2026 is 28 days after 3 August
     messages, _ = run_action(ActionAnswer(), make_tracker("weeks_left"))
     assert ids(messages) == ["dates/proceedings-deadline"] and messages[0]["metadata"]["part"] == "main"
+
+
+def test_can_i_say_no_on_a_rights_item_is_answered_from_that_item(content):
+    # "can i say no" after the home entry item (no rights part of its own) gets that
+    # item's own answer, not the rights of her stage or the overview.
+    on = [i for i in content.items.values() if not i.rights and i.answer("say_no") and not i.is_stage]
+    assert on, "some rights items answer 'can I say no' themselves"
+    for item in on:
+        step = dialogue.rights_here(content, Turn(intent="nav_rights_here", ranking=[("nav_rights_here", 0.9)],
+                                                  last_item=item.id, stage="stage/section-47"))
+        assert (step.content_id, step.part) == (item.id, "answer:say_no"), item.id
+
+
+def test_rights_here_uses_a_follow_up_the_classifier_also_heard(content):
+    item = next(i for i in content.items.values() if i.answer("allowed") and i.answer("say_no"))
+    turn = Turn(intent="nav_rights_here", ranking=[("nav_rights_here", 0.6), ("followup_allowed", 0.2)],
+                last_item=item.id)
+    step = dialogue.rights_here(content, turn)
+    assert (step.content_id, step.part) == (item.id, "answer:allowed")
+
+
+def test_rights_here_on_a_stage_gives_its_rights_and_without_one_the_overview(content):
+    stage = next(i for i in content.items.values() if i.is_stage and i.rights)
+    on_stage = dialogue.rights_here(content, Turn(intent="nav_rights_here", ranking=[], last_item=stage.id,
+                                                  stage=stage.id))
+    assert (on_stage.content_id, on_stage.part) == (stage.id, "rights")
+    nowhere = dialogue.rights_here(content, Turn(intent="nav_rights_here", ranking=[]))
+    assert nowhere.content_id == "rights/overview"
