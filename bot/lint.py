@@ -43,6 +43,10 @@ TYPED_CONTACT = re.compile(
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b|\b116 ?\d{3}\b|\b999\b|https?://|www\.|\b[a-z0-9-]+\.(org|gov|com|co)\.?(uk)?\b"
 )
 PHONE = re.compile(r"^[0-9 ]+$")
+# The not-a-lawyer line is said once per web conversation, by its own item (issue 18);
+# an SMS text stands alone, so a stage's text may carry it.
+NOT_A_LAWYER_WORDS = re.compile(r"not a lawyer|i explain the (process|law)", re.IGNORECASE)
+NOT_A_LAWYER_ITEMS = ("meta/not-a-lawyer", "meta/bot-identity")
 # Item fields shown to people, with the channel each is rendered for when checked.
 SHOWN_FIELDS = ("web", "more", "rights", "sms", "ask", "result")
 
@@ -126,6 +130,9 @@ def lint_items(content: Content, root: Path, today: dt.date) -> list[Finding]:
         findings += _words_checks(where, "title", item.title)
         for name, raw in _shown(item):
             findings += _words_checks(where, name, raw)
+            if name != "sms" and item.id not in NOT_A_LAWYER_ITEMS and NOT_A_LAWYER_WORDS.search(raw):
+                findings.append(Finding(where, f"`{name}` says the not-a-lawyer line; the web chat says it "
+                                               "once, from meta/not-a-lawyer"))
             try:
                 text = renderer.text(raw, Channel.SMS if name == "sms" else Channel.WEB,
                                      samples if name == "result" else None)

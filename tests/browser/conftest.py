@@ -177,9 +177,10 @@ class Visit:
 
 @pytest.fixture
 def visit(browser, request):
-    """A fresh phone-sized context; afterwards, no request may have left this machine."""
-    options = getattr(request, "param", None) or {}
-    context = browser.new_context(viewport=PHONE, **options)
+    """A fresh context, phone-sized unless the test's param gives a `viewport`;
+    afterwards, no request may have left this machine."""
+    options = dict(getattr(request, "param", None) or {})
+    context = browser.new_context(viewport=options.pop("viewport", PHONE), **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     visit = Visit(context, page)

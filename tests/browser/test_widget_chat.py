@@ -26,6 +26,8 @@ pytestmark = pytest.mark.browser
 BOT = ".bw-msg--bot"
 SIZES = [pytest.param({"width": 360, "height": 740}, id="360x740"),
          pytest.param({"width": 1280, "height": 800}, id="1280x800")]
+# The same sizes for tests that take the `visit` fixture (its param).
+VISIT_SIZES = [pytest.param({"viewport": size.values[0]}, id=size.id) for size in SIZES]
 STILL = {"reduced_motion": "reduce"}   # scrolling is instant, so positions can be read at once
 TODAY = dt.date(2026, 6, 15)
 
@@ -178,6 +180,7 @@ def test_talk_to_a_person_is_a_button_in_the_greeting_and_never_hidden(visit, of
     expect(answer.locator(".bw-choices button:visible")).to_have_count(4)
 
 
+@pytest.mark.parametrize("visit", VISIT_SIZES, indirect=True)
 def test_tap_targets_are_at_least_24_px(visit, offline_web, renderer, content):
     page = open_chat(visit.page, offline_web)
     answer_as_bot(page, lambda message: [as_rest(renderer, "safety/danger"), as_rest(renderer, "stage/icpc")])
@@ -493,6 +496,7 @@ def spoken(text: str) -> str:
     return "\n".join(line[2:] if line.startswith("- ") else line for line in lines)
 
 
+@pytest.mark.parametrize("visit", VISIT_SIZES, indirect=True)
 def test_read_aloud_uses_the_browsers_speech_synthesis_with_a_local_voice(visit, offline_web, renderer, content):
     page = visit.page
     page.add_init_script(SPEECH_STUB % json.dumps(VOICES))
