@@ -47,6 +47,9 @@ PHONE = re.compile(r"^[0-9 ]+$")
 # an SMS text stands alone, so a stage's text may carry it.
 NOT_A_LAWYER_WORDS = re.compile(r"not a lawyer|i explain the (process|law)", re.IGNORECASE)
 NOT_A_LAWYER_ITEMS = ("meta/not-a-lawyer", "meta/bot-identity")
+# A doubt in a review note or a service's `check` is marked UNVERIFIED, the one mark
+# `make content-report` lists (bot/content_report.py); other words for it are not.
+UNMARKED_DOUBT = re.compile(r"\b(?:unverified|[Nn]ot (?:verified|checked))\b(?! \(UNVERIFIED\))|\bCONFLICT\b(?! \(UNVERIFIED\))")
 # Item fields shown to people, with the channel each is rendered for when checked.
 SHOWN_FIELDS = ("web", "more", "rights", "sms", "ask", "result")
 
@@ -106,6 +109,14 @@ def _words_checks(where: str, name: str, raw: str) -> list[Finding]:
     return findings
 
 
+def _doubt_checks(where: str, name: str, notes: str) -> list[Finding]:
+    found = UNMARKED_DOUBT.search(notes or "")
+    if not found:
+        return []
+    return [Finding(where, f"`{name}` has a doubt marked \"{found.group(0)}\"; write UNVERIFIED, as in "
+                           f"\"{found.group(0)} (UNVERIFIED)\", so the content report lists it")]
+
+
 def _sentence_checks(where: str, name: str, text: str) -> list[Finding]:
     return [
         Finding(where, f"`{name}` has a {len(words(s))}-word sentence; split it: \"{s[:50]}...\"")
@@ -128,6 +139,7 @@ def lint_items(content: Content, root: Path, today: dt.date) -> list[Finding]:
         where = _where(item.path, root)
         findings += _review_age(where, "last reviewed", item.last_reviewed, today)
         findings += _words_checks(where, "title", item.title)
+        findings += _doubt_checks(where, "review_notes", item.review_notes)
         for name, raw in _shown(item):
             findings += _words_checks(where, name, raw)
             if name != "sms" and item.id not in NOT_A_LAWYER_ITEMS and NOT_A_LAWYER_WORDS.search(raw):
@@ -224,6 +236,7 @@ def lint_service(where: str, key: str, fields, today: dt.date, codes: set[str] |
         if isinstance(source, dict) and source.get("url") and not str(source["url"]).startswith(("https://", "http://")):
             findings.append(Finding(here, "each source `url` should be a full address starting https://"))
     findings += _opening_checks(here, fields)
+    findings += _doubt_checks(here, "check", str(fields.get("check") or ""))
     rank = fields.get("local_rank")
     if rank is not None and (not isinstance(rank, int) or rank < 1):
         findings.append(Finding(here, "`local_rank` should be a whole number, 1 for children's services"))

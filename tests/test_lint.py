@@ -26,6 +26,7 @@ BROKEN = {
     "blame-words": ("thanks.yml", "describe what happened, not what she is"),
     "typed-contact": ("thanks.yml", "use phone()/web()"),
     "not-a-lawyer": ("thanks.yml", "says it once, from meta/not-a-lawyer"),
+    "unmarked-doubt": ("thanks.yml", "write UNVERIFIED"),
     "follow-ups": ("thanks.yml", "which does not exist"),
     "service-stale": ("services.yml (frg)", "update the date"),
     "service-unsourced": ("test-area.yml (ca_test)", "add at least one source"),
