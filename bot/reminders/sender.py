@@ -1,14 +1,19 @@
 """Send every reminder that is due: `python -m bot.reminders send`, and the server's minute.
 
 One sender at a time, whichever server or command it is: the run takes the lease
-lock in the shared store (`ReminderStore.acquire`) and renews it before each text,
-so two senders never send the same reminder. A run that cannot take the lock does
-nothing; the next minute tries again.
+lock in the shared store (`ReminderStore.acquire`) and renews it before each text.
+A run that cannot take the lock does nothing; the next minute tries again. Each text
+is also claimed before it is sent (`ReminderStore.claim`: one UPDATE marks it sent
+only if it is not yet), so even two senders that both hold the lock (a lease that
+lapsed during a slow send) or a run repeated after a database error never send one
+text twice.
 
 Each text goes through `bot.sms.gateway.SmsGateway`, which retries network errors,
-429 and 5xx a few times. A text still not accepted stays due and is tried again at
-the next run, every minute, until the event begins: it is never dropped while it can
-still help. A gateway refusal (4xx: a number that cannot take texts) ends that
+429 and 5xx a few times. A text still not accepted is put back (`put_back`), stays
+due and is tried again at the next run, every minute, until the event begins: it is
+never dropped while it can still help. The one trade-off: a sender killed between
+the claim and the send loses that text (it is marked sent), rather than risk sending
+it twice. A gateway refusal (4xx: a number that cannot take texts) ends that
 reminder, and its number is deleted. So is a reminder whose event has begun.
 
 If both texts are due at once (the server was down), one text goes, with the right
@@ -120,16 +125,21 @@ async def _send_one(store: ReminderStore, box: NumberBox, gateway: Gateway, rend
         store.give_up(reminder.id, which)
         report.ended += 1
         return
+    body = reminder_text(renderer, reminder, now)
+    # Claim before sending: only the run whose claim changed the row sends it (never twice).
+    if not store.claim(reminder.id, which, now):
+        return  # another sender (or an earlier try of this one) has it
     try:
-        await gateway.send(number, reminder_text(renderer, reminder, now))
+        await gateway.send(number, body)
     except GatewayError as error:
         if error.permanent:
             logger.error("reminders: the gateway refused a reminder; it is ended (%s)", error)
-            store.give_up(reminder.id, which)
+            store.give_up(reminder.id, which, claimed=now)
             report.ended += 1
         else:
             logger.warning("reminders: not delivered, will retry next run (%s)", error)
+            store.put_back(reminder.id, which, now, reminder.number)
             report.retry += 1
         return
-    store.mark_sent(reminder.id, which, now)
     report.sent += 1
+    store.drop_number_if_done(reminder.id)

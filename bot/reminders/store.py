@@ -240,24 +240,45 @@ class ReminderStore:
         return sa.and_(sa.or_(REMINDERS.c.evening_due.is_(None), REMINDERS.c.evening_sent.isnot(None)),
                        sa.or_(REMINDERS.c.morning_due.is_(None), REMINDERS.c.morning_sent.isnot(None)))
 
-    def mark_sent(self, reminder_id: int, which: Iterable[str], now: datetime) -> bool:
-        """Record a text as sent (once); the number goes when nothing is left to send."""
-        changed = 0
-        with self.engine.begin() as connection:
-            for name in which:
-                sent = REMINDERS.c[f"{name}_sent"]
-                changed += connection.execute(REMINDERS.update().where(
-                    REMINDERS.c.id == reminder_id, sent.is_(None)).values({sent: epoch(now)})).rowcount
-            connection.execute(REMINDERS.update().where(
-                REMINDERS.c.id == reminder_id, self._finished()).values(number=None))
-        return changed > 0
+    def claim(self, reminder_id: int, which: Iterable[str], now: datetime) -> bool:
+        """Take the due texts before sending them: one UPDATE marks them sent, only if
+        none of them is marked yet, so only the sender whose UPDATE changed the row may
+        send (another server, a retry, a run whose lease lapsed mid-send all get False).
+        Marking before the send, not after, means a database failing after the gateway
+        took the text cannot cause a resend. A sender killed between the claim and the
+        send loses that one text instead (docs/reminders.md, "Never twice")."""
+        names = list(which)
+        if not names:
+            return False
+        unsent = [REMINDERS.c[f"{name}_sent"].is_(None) for name in names]
+        return self._change(REMINDERS.update().where(
+            REMINDERS.c.id == reminder_id, REMINDERS.c.step == SET, *unsent).values(
+            {REMINDERS.c[f"{name}_sent"]: epoch(now) for name in names})) == 1
 
-    def give_up(self, reminder_id: int, which: Iterable[str]) -> None:
-        """A text that can no longer be useful (its event has begun) or be delivered."""
+    def put_back(self, reminder_id: int, which: Iterable[str], now: datetime, number_token: str) -> None:
+        """The gateway did not take a claimed text this time: it is due again, for the
+        next run (only the claim made at `now` is undone). The locked number goes back
+        too: a claimed row looks finished, so another run's clean() may have dropped it."""
+        names = list(which)
+        claimed = [REMINDERS.c[f"{name}_sent"] == epoch(now) for name in names]
+        self._change(REMINDERS.update().where(REMINDERS.c.id == reminder_id, *claimed).values(
+            {**{REMINDERS.c[f"{name}_sent"]: None for name in names}, REMINDERS.c.number: number_token}))
+
+    def drop_number_if_done(self, reminder_id: int) -> None:
+        """After a text went: the number goes when nothing is left to send."""
+        self._change(REMINDERS.update().where(REMINDERS.c.id == reminder_id, self._finished()).values(number=None))
+
+    def give_up(self, reminder_id: int, which: Iterable[str], claimed: datetime | None = None) -> None:
+        """A text that can no longer be useful (its event has begun) or be delivered.
+        `claimed`: the time of this sender's claim, undone so the text is not shown as sent."""
         with self.engine.begin() as connection:
             for name in which:
                 connection.execute(REMINDERS.update().where(REMINDERS.c.id == reminder_id).values(
                     {REMINDERS.c[f"{name}_due"]: None}))
+                if claimed is not None:
+                    sent = REMINDERS.c[f"{name}_sent"]
+                    connection.execute(REMINDERS.update().where(
+                        REMINDERS.c.id == reminder_id, sent == epoch(claimed)).values({sent: None}))
             connection.execute(REMINDERS.update().where(
                 REMINDERS.c.id == reminder_id, self._finished()).values(number=None))
 
