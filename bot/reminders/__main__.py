@@ -9,6 +9,9 @@
 calls the same code every minute (bot/channels/reminders.py). Uses the same
 environment as the server: REMINDER_KEY, SENDER_HASH_KEY, REMINDER_DB_URL (or the
 tracker store in --endpoints), SMS_GATEWAY_URL and the other SMS_* settings.
+Without --endpoints it reads the file the servers here run with: endpoints.cluster.yml
+when POSTGRES_HOST is set (scripts/cluster, deploy/k8s), else endpoints.yml. In a
+cluster it refuses to run against a SQLite file, which no other server sees.
 Prints counts only. Exit status 0 when the run finished (texts to retry included), 2 when
 another sender held the lock, 1 on a setting error.
 """
@@ -22,7 +25,7 @@ from datetime import datetime
 
 from bot.reminders.parse import LONDON
 from bot.reminders.secret import KeyMissing, new_key
-from bot.reminders.store import ROOT
+from bot.reminders.store import NotShared, check_shared, make_engine, store_url
 
 
 def parse_now(value: str) -> datetime:
@@ -49,7 +52,9 @@ async def _send(args) -> int:
     from bot.reminders.service import Reminders
     from bot.sms.gateway import GatewayConfig, SmsGateway
 
-    reminders = Reminders.from_env(endpoints=args.endpoints)
+    url = store_url(args.endpoints)
+    check_shared(url)   # in a cluster, never a file only this machine sees
+    reminders = Reminders.from_env(engine=make_engine(url))
     gateway = SmsGateway(GatewayConfig.from_env())
     try:
         report = await reminders.send_due(gateway, args.now, _stop_flags(reminders.store.engine))
@@ -65,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     send = commands.add_parser("send", help="send every reminder due at --now (default: now)")
     send.add_argument("--now", type=parse_now, default=None, help="ISO time; no offset means London time")
-    send.add_argument("--endpoints", default=str(ROOT / "endpoints.yml"),
-                      help="Rasa endpoints file naming the tracker store (when REMINDER_DB_URL is not set)")
+    send.add_argument("--endpoints", default=None,
+                      help="Rasa endpoints file naming the tracker store (when REMINDER_DB_URL is not set); "
+                           "default: endpoints.cluster.yml when POSTGRES_HOST is set, else endpoints.yml")
     commands.add_parser("key", help="print a new key for REMINDER_KEY")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -75,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return asyncio.run(_send(args))
-    except KeyMissing as error:
+    except (KeyMissing, NotShared) as error:
         print(f"reminders: {error}", file=sys.stderr)
         return 1
 

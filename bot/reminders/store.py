@@ -14,7 +14,9 @@ step of the conversation while she is still setting it up. Nothing she typed.
 The table lives in the tracker store's database (`endpoints.yml`; PostgreSQL in the
 cluster, so every server sees the same rows and the same lock), or where
 REMINDER_DB_URL points (any SQLAlchemy URL). The running server uses its tracker
-store's own engine.
+store's own engine; `python -m bot.reminders send` reads the endpoints file the
+servers here use (endpoints.cluster.yml when POSTGRES_HOST is set) and, in a cluster,
+refuses a SQLite store (`check_shared`).
 
 The lock is a row in `reminder_locks` taken with one conditional UPDATE (atomic in
 SQLite and PostgreSQL alike) and held for a lease that its holder renews before
@@ -37,7 +39,11 @@ from bot.reminders.parse import LONDON
 logger = logging.getLogger(__name__)
 
 ENV_URL = "REMINDER_DB_URL"
+# Set wherever several servers share PostgreSQL: endpoints.cluster.yml reads it for its
+# tracker store, and scripts/cluster and the deploy/k8s ConfigMap both set it.
+ENV_CLUSTER = "POSTGRES_HOST"
 ROOT = Path(__file__).resolve().parents[2]
+ENDPOINTS, CLUSTER_ENDPOINTS = ROOT / "endpoints.yml", ROOT / "endpoints.cluster.yml"
 DEFAULT_SQLITE = ROOT / "var" / "reminders.db"
 PENDING_SECONDS = 3600           # an unconfirmed reminder (and a number typed for it) lives an hour
 KEEP_AFTER_EVENT_SECONDS = 12 * 3600
@@ -116,13 +122,38 @@ class Reminder:
         return max((t for t in (self.evening_sent, self.morning_sent) if t is not None), default=None)
 
 
+class NotShared(RuntimeError):
+    """A cluster's sender pointed at a SQLite file, which only this machine can see."""
+
+
+def clustered(env=os.environ) -> bool:
+    return bool((env.get(ENV_CLUSTER) or "").strip())
+
+
+def default_endpoints(env=os.environ) -> Path:
+    """The endpoints file the servers here run with: endpoints.cluster.yml in a cluster
+    (the only one the Docker image has), else endpoints.yml."""
+    return CLUSTER_ENDPOINTS if clustered(env) else ENDPOINTS
+
+
+def check_shared(url, env=os.environ) -> None:
+    """In a cluster the servers keep reminders in PostgreSQL; a sender reading a SQLite
+    file (a wrong --endpoints or REMINDER_DB_URL, or a missing endpoints file) would find
+    none of them, or send from a copy no server sees. Raises NotShared."""
+    if clustered(env) and sa.engine.make_url(url).get_backend_name() == "sqlite":
+        raise NotShared(f"{ENV_CLUSTER} is set, so this is a cluster whose servers share PostgreSQL, "
+                        f"but the reminder store found is SQLite; give --endpoints endpoints.cluster.yml "
+                        f"or a PostgreSQL {ENV_URL}")
+
+
 def store_url(endpoints: Path | str | None = None):
-    """REMINDER_DB_URL, else the tracker store's database, else SQLite in var/."""
+    """REMINDER_DB_URL, else the tracker store's database (in `endpoints`, by default
+    the file this machine's servers use), else SQLite in var/."""
     if os.environ.get(ENV_URL):
         return os.environ[ENV_URL]
     try:
         from bot.privacy.retention import tracker_db_url
-        return tracker_db_url(endpoints or ROOT / "endpoints.yml")
+        return tracker_db_url(endpoints or default_endpoints())
     except Exception as error:  # no SQL tracker store configured
         logger.info("reminders: no tracker database (%s); using %s", type(error).__name__, DEFAULT_SQLITE)
         return f"sqlite:///{DEFAULT_SQLITE}"
