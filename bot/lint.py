@@ -5,8 +5,10 @@ schema, reading level, sentence and message length, SMS size, blame words, typed
 numbers or addresses, sources and review dates, follow-ups that resolve. Checks every
 service (content/services.yml and content/services/local/, the generated councils.yml
 too) for sources, a `last_verified` date, who it is for, the areas it covers and, for
-a line she can call or text, its opening times; and that every council has its
-children's services and at least two more local entries. Warnings (review due within
+a line she can call or text, its opening times; that no `web` address (nor a council's
+home page in areas/local_authorities.csv) is an abolished council's website or has a "/"
+after a file name; and that every council has its children's services and at least two
+more local entries. Warnings (review due within
 a month) do not fail.
 
     python -m bot.lint                       # the shipped content
@@ -43,6 +45,8 @@ TYPED_CONTACT = re.compile(
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b|\b116 ?\d{3}\b|\b999\b|https?://|www\.|\b[a-z0-9-]+\.(org|gov|com|co)\.?(uk)?\b"
 )
 PHONE = re.compile(r"^[0-9 ]+$")
+# A "/" after a file name ("index.aspx/") makes a different address, which the site often does not serve.
+SLASH_AFTER_FILE = re.compile(r"/[^/?#]+\.(?:aspx?|php\d?|html?|shtml|jsp|cfm|cgi|pdf)/(?:[?#]|$)", re.IGNORECASE)
 # The not-a-lawyer line is said once per web conversation, by its own item (issue 18);
 # an SMS text stands alone, so a stage's text may carry it.
 NOT_A_LAWYER_WORDS = re.compile(r"not a lawyer|i explain the (process|law)", re.IGNORECASE)
@@ -186,6 +190,72 @@ def _area_codes(root: Path) -> set[str] | None:
         return {row["code"] for row in csv.DictReader(handle)}
 
 
+def site_host(url: str) -> str:
+    """"https://www.allerdale.gov.uk/x" -> "allerdale.gov.uk" (scripts/refresh_areas.py does the same)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(str(url).strip()).netloc.lower().split(":")[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _abolished(root: Path) -> dict[str, str]:
+    """Website host of a council that no longer exists -> "Allerdale, a council abolished on 2023-04-01 (now Cumberland)".
+
+    From areas/abolished_councils.csv, which scripts/refresh_areas.py writes.
+    """
+    table = root / "areas" / "abolished_councils.csv"
+    if not table.exists():
+        return {}
+    import csv
+
+    names = _area_names(root)
+    with table.open(encoding="utf-8", newline="") as handle:
+        return {site_host(row["homepage"]): f"{row['name']}, a council abolished on {row['ended']} (now "
+                + " and ".join(names.get(code, code) for code in row["replaced_by"].split()) + ")"
+                for row in csv.DictReader(handle) if row.get("homepage")}
+
+
+def _area_names(root: Path) -> dict[str, str]:
+    table = root / "areas" / "local_authorities.csv"
+    if not table.exists():
+        return {}
+    import csv
+
+    with table.open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["name"] for row in csv.DictReader(handle)}
+
+
+def _address_checks(here: str, name: str, url: str, abolished: dict[str, str]) -> list[Finding]:
+    """A web address that points at an abolished council, or has a "/" after a file name."""
+    findings = []
+    council = abolished.get(site_host(url))
+    if council:
+        findings.append(Finding(here, f"`{name}` {url} is the website of {council}; use the current "
+                                      "council's website"))
+    if SLASH_AFTER_FILE.search(str(url)):
+        findings.append(Finding(here, f"`{name}` {url} has a \"/\" after a file name; remove that \"/\""))
+    return findings
+
+
+def lint_area_homepages(root: Path) -> list[Finding]:
+    """Each council's home page in areas/local_authorities.csv: a current website, a real address."""
+    table = root / "areas" / "local_authorities.csv"
+    if not table.exists():
+        return []
+    import csv
+
+    abolished = _abolished(root)
+    where = _where(table, root)
+    findings = []
+    with table.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("homepage"):
+                findings += [Finding(f"{where} ({row['code']} {row['name']})",
+                                     f.message + " (fix scripts/refresh_areas.py or homepages_extra.csv, then run it)")
+                             for f in _address_checks("", "homepage", row["homepage"], abolished)]
+    return findings
+
+
 def _date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -195,7 +265,8 @@ def _date(value) -> dt.date | None:
         return None
 
 
-def lint_service(where: str, key: str, fields, today: dt.date, codes: set[str] | None) -> list[Finding]:
+def lint_service(where: str, key: str, fields, today: dt.date, codes: set[str] | None,
+                 abolished: dict[str, str] | None = None) -> list[Finding]:
     here = f"{where} ({key})"
     if not isinstance(fields, dict):
         return [Finding(here, "should be a set of fields (name, for, web, sources, ...)")]
@@ -229,12 +300,16 @@ def lint_service(where: str, key: str, fields, today: dt.date, codes: set[str] |
     web = fields.get("web")
     if web and not str(web).startswith(("https://", "http://")):
         findings.append(Finding(here, "`web` should be a full address starting https://"))
+    if web:
+        findings += _address_checks(here, "web", str(web), abolished or {})
     phone = fields.get("phone")
     if phone and not PHONE.match(str(phone)):
         findings.append(Finding(here, "`phone` should be digits and spaces, in quotes, like \"0808 801 0366\""))
     for source in sources if isinstance(sources, list) else ():
         if isinstance(source, dict) and source.get("url") and not str(source["url"]).startswith(("https://", "http://")):
             findings.append(Finding(here, "each source `url` should be a full address starting https://"))
+        if isinstance(source, dict) and source.get("url") and SLASH_AFTER_FILE.search(str(source["url"])):
+            findings.append(Finding(here, f"source {source['url']} has a \"/\" after a file name; remove that \"/\""))
     findings += _opening_checks(here, fields)
     findings += _doubt_checks(here, "check", str(fields.get("check") or ""))
     rank = fields.get("local_rank")
@@ -291,13 +366,14 @@ def lint_area_coverage(content: Content, root: Path) -> list[Finding]:
 
 def lint_services(root: Path, today: dt.date) -> list[Finding]:
     codes = _area_codes(root)
+    abolished = _abolished(root)
     findings = []
     for path in service_files(root):
         if not path.exists():
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for key, fields in data.items():
-            findings += lint_service(_where(path, root), key, fields, today, codes)
+            findings += lint_service(_where(path, root), key, fields, today, codes, abolished)
     return findings
 
 
@@ -312,7 +388,7 @@ def lint_labels(content: Content, root: Path) -> list[Finding]:
 def lint(content: Content, today: dt.date | None = None, root: Path = CONTENT_DIR) -> list[Finding]:
     today = today or dt.date.today()
     return (lint_items(content, root, today) + lint_services(root, today) + lint_labels(content, root)
-            + lint_area_coverage(content, root))
+            + lint_area_coverage(content, root) + lint_area_homepages(root))
 
 
 def lint_tree(root: Path = CONTENT_DIR, today: dt.date | None = None) -> list[Finding]:

@@ -22,6 +22,7 @@ What is written:
     postcode_sectors.csv     sector (SY10 7) -> council, only inside districts that cross councils
     places.csv               town or neighbourhood -> council(s); a name in two councils lists both
     other_nations.csv        place names in Wales, Scotland and Northern Ireland
+    abolished_councils.csv   councils that no longer exist and their old websites (the linter refuses them)
     ../services/local/councils.yml   every council's entries (children's services, ...)
 
 Then run `python -m bot.lint` and the directory tests, and update `last_verified`.
@@ -35,6 +36,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = ROOT / "content" / "areas"
@@ -141,30 +143,84 @@ def registry(sources: Path) -> Registry:
 
 # -- councils -------------------------------------------------------------------
 
-def homepages(sources: Path, reg: Registry, areas: Path) -> dict[str, tuple[str, str]]:
-    """Council code -> (home page, where it came from)."""
+def _govuk_pages(sources: Path) -> dict[str, str]:
+    """GSS code -> home page, as GOV.UK's list has it (current and retired councils)."""
     text = (sources / "govuk_local_authorities.js").read_text(encoding="utf-8")
-    pages: dict[str, tuple[str, str]] = {}
+    pages: dict[str, str] = {}
     for block in re.split(r"\}\s*,\s*\{", text):
         gss = re.search(r"gss:\s*'([A-Z]\d{8})'", block)
         url = re.search(r"homepage_url:\s*'([^']+)'", block)
         if gss and url:
-            pages[gss.group(1)] = (url.group(1), "govuk")
-    out: dict[str, tuple[str, str]] = {}
-    gss_map = reg.by_gss()
-    for old, page in pages.items():
-        new = gss_map.get(old)
-        if new == old:
-            out[new] = page
-    for old, page in pages.items():  # a new council takes the page of the county it replaced
-        new = gss_map.get(old)
-        if new and new not in out and reg.upper_of.get(new) == new:
-            out[new] = (page[0], "predecessor")
+            pages[gss.group(1)] = url.group(1)
+    return pages
+
+
+def _sole_county_successor(reg: Registry, row: dict[str, str]) -> str:
+    """The one council that took over a whole county ("North Yorkshire County" -> North Yorkshire).
+
+    Such a council keeps the county's website (northyorks.gov.uk, somerset.gov.uk). A district
+    (Craven, Mendip) or a county split in two (Cumbria) does not hand its site on: that site
+    is an abolished council's, whatever GOV.UK's old copy says.
+    """
+    if row["local-authority-type"] != "CTY" or not row["end-date"]:
+        return ""
+    codes = reg.successors(row["local-authority-code"])
+    return codes[0] if len(codes) == 1 and reg.upper_of.get(codes[0]) == codes[0] else ""
+
+
+def _extra_pages(areas: Path) -> dict[str, str]:
     extra = areas / "homepages_extra.csv"
-    if extra.exists():
-        for row in _rows(extra):
-            out.setdefault(row["code"], (row["homepage"], "extra"))
+    return {row["code"]: row["homepage"] for row in _rows(extra)} if extra.exists() else {}
+
+
+def homepages(sources: Path, reg: Registry, areas: Path) -> dict[str, tuple[str, str]]:
+    """Council code -> (home page, where it came from).
+
+    In this order: homepages_extra.csv (checked by hand, so it wins), GOV.UK's page for the
+    council's own code (or a code it had before), then the page of a county the council alone
+    replaced. Never the page of an abolished district: Cumberland is not allerdale.gov.uk.
+    """
+    pages = _govuk_pages(sources)
+    out: dict[str, tuple[str, str]] = {code: (page, "extra") for code, page in _extra_pages(areas).items()}
+    for r in sorted(reg.current, key=lambda r: r["gss-code"]):  # its own code, or one it had before
+        for gss in [r["gss-code"], *filter(None, (g.strip() for g in (r["former-gss-codes"] or "").split(",")))]:
+            if r["gss-code"] not in out and gss in pages:
+                out[r["gss-code"]] = (pages[gss], "govuk")
+    for row in sorted(reg.rows, key=lambda r: r["gss-code"]):
+        new = _sole_county_successor(reg, row)
+        if new and new not in out and row["gss-code"] in pages:
+            out[new] = (pages[row["gss-code"]], "predecessor")
     return out
+
+
+def abolished(sources: Path, reg: Registry, areas: Path) -> int:
+    """abolished_councils.csv: English councils that no longer exist, with the website GOV.UK
+    last gave for them, so the linter can refuse that website for a current council or service.
+
+    Left out: a county's site its sole successor kept, and a site a current council uses
+    under its own code in GOV.UK's list or in homepages_extra.csv.
+    """
+    pages = _govuk_pages(sources)
+    current_hosts = {site_host(pages[c]) for c in reg.codes if c in pages}
+    current_hosts |= {site_host(page) for page in _extra_pages(areas).values()}
+    rows = []
+    for r in reg.rows:
+        if r["nation"] != "England" or not r["end-date"] or r["gss-code"] in reg.codes:
+            continue
+        if r["local-authority-type"] in ("COMB", "SRA") or _sole_county_successor(reg, r):
+            continue
+        page = pages.get(r["gss-code"])
+        if not page or site_host(page) in current_hosts:
+            continue
+        rows.append((r["gss-code"], r["nice-name"], r["end-date"], " ".join(reg.successors(r["local-authority-code"])),
+                     _https(page)))
+    return _write(areas / "abolished_councils.csv", ["code", "name", "ended", "replaced_by", "homepage"], rows)
+
+
+def site_host(url: str) -> str:
+    """"https://www.allerdale.gov.uk/x" -> "allerdale.gov.uk" (bot.lint compares sites the same way)."""
+    host = urlsplit(url.strip()).netloc.lower().split(":")[0]
+    return host[4:] if host.startswith("www.") else host
 
 
 def authorities(reg: Registry, pages: dict, areas: Path) -> int:
@@ -184,10 +240,13 @@ def _slug(name: str) -> str:
 
 
 def _https(url: str) -> str:
+    """https, and a "/" after a bare host; a path is kept as given ("Default.aspx" takes no "/")."""
     url = url.strip()
     if url.startswith("http://"):
         url = "https://" + url[len("http://"):]
-    return url.rstrip("/") + "/" if url else ""
+    if url and urlsplit(url).path in ("", "/") and not urlsplit(url).query:
+        return url.rstrip("/") + "/"
+    return url
 
 
 # -- postcodes ------------------------------------------------------------------
@@ -490,6 +549,7 @@ def _entry(key, name, about, code, web, source, verified, check, rank) -> list[s
 def run_all(sources: Path, areas: Path, services_out: Path, verified: dt.date) -> dict[str, int]:
     reg = registry(sources)
     written = {"authorities": authorities(reg, homepages(sources, reg, areas), areas)}
+    written["abolished councils"] = abolished(sources, reg, areas)
     written["postcode districts"], written["postcode sectors"] = postcodes(sources, reg, areas)
     written["places"], written["other-nation places"] = places(sources, reg, areas)
     written["council entries"] = council_services(areas, services_out, verified)

@@ -32,6 +32,8 @@ BROKEN = {
     "service-unsourced": ("test-area.yml (ca_test)", "add at least one source"),
     "service-area": ("test-area.yml (ca_test)", "fix the code or add the area"),
     "service-for": ("test-area.yml (ca_test)", "add `for`"),
+    "service-abolished-site": ("test-area.yml (ca_test)", "is the website of Allerdale, a council abolished on 2023-04-01 (now Cumberland)"),
+    "service-slash-after-file": ("test-area.yml (ca_test)", "after a file name; remove that"),
 }
 
 
@@ -76,3 +78,28 @@ def test_make_lint_content_exits_non_zero_with_the_message():
     )
     assert run.returncode == 1
     assert "thanks.yml" in run.stdout and "use phone()/web()" in run.stdout
+
+
+def test_a_council_home_page_of_an_abolished_council_or_with_a_slash_after_a_file_is_refused(tmp_path):
+    # Cumberland given Allerdale's old site, Havering "index.aspx/": the two faults the refresh script made.
+    import shutil
+
+    from bot.lint import lint_area_homepages
+
+    shutil.copytree(FIXTURES / "service-abolished-site" / "areas", tmp_path / "areas")
+    (tmp_path / "areas" / "local_authorities.csv").write_text(
+        "code,name,upper_tier_code,upper_tier_name,kind,slug,homepage\n"
+        "E06000063,Cumberland,E06000063,Cumberland,unitary,cumberland,https://www.allerdale.gov.uk/\n"
+        "E09000016,Havering,E09000016,Havering,london,havering,https://www.havering.gov.uk/Pages/index.aspx/\n"
+        "E10000011,East Sussex,E10000011,East Sussex,county,east-sussex,https://www.eastsussex.gov.uk/\n"
+        "E10000012,Essex,E10000012,Essex,county,essex,https://www.essex.gov.uk/Pages/Default.aspx\n")
+    found = [str(f) for f in lint_area_homepages(tmp_path)]
+    assert len(found) == 2, found
+    assert "E06000063 Cumberland" in found[0] and "Allerdale" in found[0]
+    assert "E09000016 Havering" in found[1] and "after a file name" in found[1]
+
+
+def test_the_shipped_council_home_pages_are_current_websites():
+    from bot.lint import lint_area_homepages
+
+    assert [str(f) for f in lint_area_homepages(ROOT / "content")] == []

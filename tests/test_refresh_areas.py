@@ -26,6 +26,11 @@ REGISTRY = [
     ("CBD", "Cumberland Council", "Cumberland", "E06000063", "", "", "England", "UA", "", "", ""),
     ("WAF", "Westmorland and Furness Council", "Westmorland and Furness", "E06000064", "", "", "England", "UA", "", "", ""),
     ("CRF", "Cardiff Council", "Cardiff", "W06000015", "", "", "Wales", "WPA", "", "caerdydd", "cardiff"),
+    # North Yorkshire, 2023: the county and its districts became one council, which kept the county's site.
+    ("NYK", "North Yorkshire County Council", "North Yorkshire County", "E10000023", "2023-04-01", "NYE", "England", "CTY", "", "", "north-yorkshire-county"),
+    ("CRA", "Craven District Council", "Craven", "E07000163", "2023-04-01", "NYE", "England", "NMD", "NYK", "", "craven"),
+    ("NYE", "North Yorkshire Council", "North Yorkshire", "E06000065", "", "", "England", "UA", "", "", "north-yorkshire"),
+    ("HAV", "London Borough of Havering", "Havering", "E09000016", "", "", "England", "LBO", "", "", "havering"),
 ]
 HEADER = ["local-authority-code", "official-name", "nice-name", "gss-code", "end-date", "replaced-by", "nation",
           "local-authority-type", "county-la", "alt-names", "gov-uk-slug", "former-gss-codes"]
@@ -52,7 +57,12 @@ def built(tmp_path):
     pages = [("E10000011", "http://www.eastsussex.gov.uk/"), ("E07000062", "https://www.hastings.gov.uk/"),
              ("E07000064", "https://www.rother.gov.uk"), ("E08000035", "https://www.leeds.gov.uk/"),
              ("E10000016", "https://www.kent.gov.uk/"), ("E07000116", "https://tunbridgewells.gov.uk/"),
-             ("E10000006", "https://www.cumbria.gov.uk/")]
+             ("E10000006", "https://www.cumbria.gov.uk/"),
+             # Abolished districts listed before the county or the new council: never taken for them.
+             ("E07000026", "https://www.allerdale.gov.uk/"), ("E07000163", "http://www.cravendc.gov.uk/"),
+             ("E10000023", "http://www.northyorks.gov.uk/"),
+             ("E09000016", "http://www.havering.gov.uk/Pages/index.aspx")]
+    pages = [pages[i] for i in (0, 1, 2, 3, 4, 5, 7, 8, 6, 9, 10)]  # Allerdale and Craven before Cumbria
     (sources / "govuk_local_authorities.js").write_text("module.exports = [" + ", ".join(
         f"{{\n  gss: '{gss}',\n  homepage_url: '{url}'\n}}" for gss, url in pages) + "]\n")
     (areas / "homepages_extra.csv").write_text(
@@ -89,11 +99,54 @@ def test_councils_are_the_current_ones_with_their_county(built):
     areas, _ = built
     rows = {r["code"]: r for r in _rows(areas / "local_authorities.csv")}
     assert set(rows) == {"E10000011", "E07000062", "E07000064", "E08000035", "E10000016", "E07000116",
-                         "E06000063", "E06000064"}  # Cumbria and Allerdale are gone; Cardiff is not England
+                         "E06000063", "E06000064", "E06000065", "E09000016"}  # Cumbria, Allerdale, Craven are gone
     assert rows["E07000062"]["upper_tier_code"] == "E10000011"
     assert rows["E08000035"]["upper_tier_code"] == "E08000035"
     assert rows["E10000011"]["homepage"] == "https://www.eastsussex.gov.uk/"  # http made https
     assert rows["E06000063"]["homepage"] == "https://www.cumberland.gov.uk/"  # not Cumbria's: it split in two
+    assert rows["E06000064"]["homepage"] == "https://www.westmorlandandfurness.gov.uk/"
+    assert rows["E07000064"]["homepage"] == "https://www.rother.gov.uk/"  # a bare host gets its "/"
+
+
+def test_a_new_council_never_takes_an_abolished_districts_website(built):
+    areas, _ = built
+    rows = {r["code"]: r for r in _rows(areas / "local_authorities.csv")}
+    # Craven comes first in GOV.UK's list, but North Yorkshire Council kept the county's site.
+    assert rows["E06000065"]["homepage"] == "https://www.northyorks.gov.uk/"
+    # A file name keeps no "/" after it.
+    assert rows["E09000016"]["homepage"] == "https://www.havering.gov.uk/Pages/index.aspx"
+
+
+def test_hand_kept_home_pages_win_over_the_govuk_copy(tmp_path, built):
+    areas, _ = built
+    with (areas / "homepages_extra.csv").open("a") as handle:
+        handle.write("E08000035,https://www.leeds.gov.uk/childrens-services,t,https://x.org\n")
+    sources = areas.parent / "sources"
+    reg = refresh.registry(sources)
+    pages = refresh.homepages(sources, reg, areas)
+    assert pages["E08000035"] == ("https://www.leeds.gov.uk/childrens-services", "extra")
+    assert pages["E06000063"] == ("https://www.cumberland.gov.uk/", "extra")
+
+
+def test_abolished_councils_are_listed_with_their_old_websites(built):
+    areas, _ = built
+    rows = {r["name"]: r for r in _rows(areas / "abolished_councils.csv")}
+    # Allerdale and Craven were merged away; Cumbria split in two. North Yorkshire County's site lives on.
+    assert set(rows) == {"Allerdale", "Craven", "Cumbria"}
+    assert rows["Allerdale"]["homepage"] == "https://www.allerdale.gov.uk/"
+    assert rows["Allerdale"]["replaced_by"] == "E06000063" and rows["Allerdale"]["ended"] == "2023-04-01"
+    assert rows["Craven"]["homepage"] == "https://www.cravendc.gov.uk/"
+    assert rows["Cumbria"]["replaced_by"].split() == ["E06000063", "E06000064"]
+
+
+def test_the_shipped_home_pages_of_the_2023_councils_are_their_own():
+    rows = {r["code"]: r["homepage"] for r in _rows(ROOT / "content" / "areas" / "local_authorities.csv")}
+    assert rows["E06000063"] == "https://www.cumberland.gov.uk/"
+    assert rows["E06000064"] == "https://www.westmorlandandfurness.gov.uk/"
+    assert rows["E06000065"] == "https://www.northyorks.gov.uk/"
+    assert rows["E06000066"] == "https://www.somerset.gov.uk/"
+    assert rows["E09000016"] == "https://www.havering.gov.uk/Pages/index.aspx"
+    assert rows["E10000012"] == "https://www.essex.gov.uk/Pages/Default.aspx"
 
 
 def test_postcode_districts_and_sectors(built):
