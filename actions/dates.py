@@ -175,13 +175,30 @@ class ActionAskAppealDecision(Action):
         return []
 
 
-def remind_me(worked_out: dict[str, str]) -> tuple[Button, ...]:
-    """A planned conference can be reminded about: the button sends the request the
-    reminders dialogue reads ("remind me about my conference on ..."), which then asks
-    for the time (bot/reminders)."""
-    if not worked_out.get("planned"):
+from bot.deadlines import CORE_GROUP, ICPC, PLANNED_OK, REVIEW  # noqa: E402  (imported here: only remind_me uses them)
+
+# "Remind me about it" is offered only where the worked-out date is a meeting still to
+# come, and the button sends the words the reminders dialogue reads (bot/reminders/parse.py).
+# - A planned conference (core group and review kinds, start still to come): she gave its
+#   day, so the button names it and the dialogue asks only the time.
+# - The first conference, the first core group and a review are meetings she goes to, but
+#   the date worked out is only the latest day they should be held ("should meet by"), not
+#   the day set; so the button names no day, and the dialogue asks her for it.
+# - Nothing for the rest: an appeal limit, the 26 weeks, the end of an EPO or police
+#   protection, an assessment's target are limits, not meetings; a "reminder" would read as
+#   if something were booked that day. Nor once the latest day has passed.
+REMIND_ABOUT = {ICPC: "my conference", CORE_GROUP: "my core group meeting", REVIEW: "my review conference"}
+
+
+def remind_me(kind: str, worked_out: dict[str, str]) -> tuple[Button, ...]:
+    """The "Remind me about it" button for a worked-out date, or none (see REMIND_ABOUT)."""
+    if kind in PLANNED_OK and worked_out.get("planned"):
+        request = f"remind me about my conference on {worked_out['start']}"
+    elif kind in REMIND_ABOUT and not worked_out.get("passed"):
+        request = f"remind me about {REMIND_ABOUT[kind]}"
+    else:
         return ()
-    return (Button(renderer().label("remind_me"), f"remind me about my conference on {worked_out['start']}"),)
+    return (Button(renderer().label("remind_me"), request),)
 
 
 class ActionDeadlineResult(Action):
@@ -205,7 +222,7 @@ class ActionDeadlineResult(Action):
             worked_out = values(deadline, today_in_london())
             send_item(dispatcher, tracker, kind, "result", worked_out,
                       facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]},
-                      extra_buttons=remind_me(worked_out))
+                      extra_buttons=remind_me(kind, worked_out))
         return done + [
             SlotSet("last_item", shown),
             SlotSet("deadline_start", deadline.start.isoformat()),

@@ -411,3 +411,28 @@ def test_two_commands_at_once_send_once(run, fake):
     sent = [s.to for s in fake.sent if s.body.startswith("Just a reminder")]
     assert sorted(sent) == sorted(set(sent)) and len(sent) == 4
     assert sum(int(re.search(r"(\d+) sent", out).group(1)) for out, _ in outputs if " sent" in out) == 4
+
+
+class DatesBot(StandInBot):
+    """Answers as the bot does after working out when a first conference should be: the
+    result, with "Remind me about it" among its choices (actions/dates.py remind_me)."""
+
+    async def __call__(self, sender: str, text: str) -> list[dict]:
+        self.heard.append(text)
+        return [{"text": "The conference should be held by ...", "content_id": "dates/icpc-deadline",
+                 "buttons": [{"title": "What happens at a conference", "payload": "/stage_icpc"},
+                             {"title": "Remind me about it", "payload": "remind me about my conference"}]}]
+
+
+def test_choosing_remind_me_by_its_number_starts_a_reminder_not_a_bot_turn(run):
+    async def scenario(h):
+        h.sms.ask_bot = h.bot = DatesBot(h.reminders.renderer)
+        offered = await h.text("when should the first conference be, the strategy discussion was on 8 December")
+        assert "2 Remind me about it" in offered
+        asked = await h.text("2")
+        assert "I can set a reminder for your conference. Which day is it" in asked
+        assert h.bot.heard == ["when should the first conference be, the strategy discussion was on 8 December"]
+        assert "Your conference is on Thursday 17 December 2026 at 10am" in await h.text("17 December at 10am")
+        assert (await h.text("YES")).startswith("Done.")
+        assert len(h.reminders.store.upcoming(h.clock.now, sender=h.hasher(NUMBER))) == 1
+    run(scenario)

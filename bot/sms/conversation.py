@@ -145,7 +145,12 @@ class SmsConversations:
             pending = self.state.pending(sender)
             reply = read_reply(text, pending.choices)
             if reply.index is not None:
-                await self._ask(number, sender, pending.choices[reply.index].payload)
+                payload = pending.choices[reply.index].payload
+                # A choice may be a reminder request ("Remind me about it" after a date).
+                if (answer := self._reminders(sender, number, payload)) is not None:
+                    await self._say(number, sender, answer)
+                else:
+                    await self._ask(number, sender, payload)
             elif reply.is_number:
                 await self._say_items(number, sender, [FALLBACK])  # a number she was not offered
             else:
