@@ -3,6 +3,9 @@ privacy notice can never disagree.
 
 KEEP_USER_TEXT  off by default. When on, what she typed is kept, redacted.
 RETENTION_DAYS  30 by default. Conversations idle longer than this are deleted.
+
+privacy_values() also gives content the hours a reminder's meeting and time are kept
+after the meeting (KEEP_AFTER_EVENT_SECONDS, the value the reminder store deletes by).
 """
 from __future__ import annotations
 
@@ -46,7 +49,14 @@ def retention_seconds() -> float:
     return retention_days() * 86400.0
 
 
+def reminder_keep_hours() -> int:
+    """How long a reminder's row (the kind of event and its time) is kept after the event."""
+    from bot.reminders.store import KEEP_AFTER_EVENT_SECONDS  # here: the store is heavy to import
+    return KEEP_AFTER_EVENT_SECONDS // 3600
+
+
 def privacy_values() -> dict:
     """The settings content items may state, e.g. `{{ retention_days }}` in meta/privacy,
     so the notice says what the purge does without the number being typed twice."""
-    return {"retention_days": retention_days(), "keep_user_text": keep_user_text()}
+    return {"retention_days": retention_days(), "keep_user_text": keep_user_text(),
+            "reminder_keep_hours": reminder_keep_hours()}
