@@ -192,6 +192,66 @@ def test_delete_my_chat_on_the_web_deletes_her_reminders(env):
     asyncio.run(main())
 
 
+def day_ahead(days: int) -> date:
+    return date.today() + timedelta(days=days)
+
+
+def day_month(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def gov_uk(day: date) -> str:
+    return f"{day:%A} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def test_cancel_on_the_web_removes_hers_only_and_never_reaches_the_bot(env):
+    store = tracker_store(env)
+    agent = StandInAgent(store)
+    core_group, hearing = day_ahead(20), day_ahead(40)
+
+    async def main():
+        async with serving([ContentRestInput()], agent) as (base, _):
+            async with aiohttp.ClientSession() as http:
+                for request in (f"remind me about my core group on {day_month(core_group)} at 2pm",
+                                f"remind me about my hearing on {day_month(hearing)} at 10am"):
+                    await say(http, base, "web-4", request)
+                    await say(http, base, "web-4", TYPED)
+                    [done] = await say(http, base, "web-4", "yes")
+                    assert done["content_id"] == "meta/reminder-set"
+                # Another chat's reminder, to show cancel touches only hers.
+                await say(http, base, "web-5", f"remind me about contact on {day_month(hearing)} at 3pm")
+                await say(http, base, "web-5", "07700 900456")
+                await say(http, base, "web-5", "yes")
+                assert len(rows(store)) == 3
+                # "cancel" with two set: which one?
+                [which] = await say(http, base, "web-4", "cancel")
+                assert which["content_id"] == "meta/reminder-list"
+                assert "Which one do you want to cancel?" in which["text"]
+                assert f"1. Your core group meeting is on {gov_uk(core_group)} at 2pm." in which["text"]
+                assert f"2. Your hearing is on {gov_uk(hearing)} at 10am." in which["text"]
+                assert len(rows(store)) == 3
+                [gone] = await say(http, base, "web-4", "cancel 2")
+                assert gone["content_id"] == "meta/reminder-cancelled"
+                assert f"your hearing on {gov_uk(hearing)} at 10am" in gone["text"]
+                assert sorted(r.kind for r in rows(store)) == ["contact", "core_group"]
+                # One left: "cancel" alone cancels it.
+                [gone] = await say(http, base, "web-4", "Cancel")
+                assert gone["content_id"] == "meta/reminder-cancelled" and "core group meeting" in gone["text"]
+                assert [r.kind for r in rows(store)] == ["contact"]
+                [none] = await say(http, base, "web-4", "cancel 1")
+                assert none["content_id"] == "meta/reminder-none"
+                # "cancel" while setting one up: nothing is set, and her number is not kept.
+                await say(http, base, "web-4", f"remind me about my meeting on {day_month(core_group)} at 9am")
+                await say(http, base, "web-4", TYPED)
+                [not_set] = await say(http, base, "web-4", "cancel")
+                assert not_set["content_id"] == "meta/reminder-not-set"
+                [yes] = await say(http, base, "web-4", "yes")         # a later yes sets nothing
+                assert yes["content_id"] != "meta/reminder-set"
+                assert [r.kind for r in rows(store)] == ["contact"]
+                assert agent.heard == ["yes"]                    # only the yes reached the bot
+    asyncio.run(main())
+
+
 def test_production_without_a_reminder_key_refuses_to_start(env, monkeypatch):
     monkeypatch.setenv("BOT_ENV", "production")
     monkeypatch.delenv("REMINDER_KEY")
