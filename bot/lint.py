@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from bot import ids
 from bot.content import CONTENT_DIR, Content, ContentError, load, reference_problems, service_files
 from bot.readability import grade as reading_grade
 from bot.render import Channel, Renderer
@@ -50,7 +51,7 @@ SLASH_AFTER_FILE = re.compile(r"/[^/?#]+\.(?:aspx?|php\d?|html?|shtml|jsp|cfm|cg
 # The not-a-lawyer line is said once per web conversation, by its own item (issue 18);
 # an SMS text stands alone, so a stage's text may carry it.
 NOT_A_LAWYER_WORDS = re.compile(r"not a lawyer|i explain the (process|law)", re.IGNORECASE)
-NOT_A_LAWYER_ITEMS = ("meta/not-a-lawyer", "meta/bot-identity")
+NOT_A_LAWYER_ITEMS = (ids.NOT_A_LAWYER, "meta/bot-identity")
 # A doubt in a review note or a service's `check` is marked UNVERIFIED, the one mark
 # `make content-report` lists (bot/content_report.py); other words for it are not.
 UNMARKED_DOUBT = re.compile(r"\b(?:unverified|[Nn]ot (?:verified|checked))\b(?! \(UNVERIFIED\))|\bCONFLICT\b(?! \(UNVERIFIED\))")
@@ -148,7 +149,7 @@ def lint_items(content: Content, root: Path, today: dt.date) -> list[Finding]:
             findings += _words_checks(where, name, raw)
             if name != "sms" and item.id not in NOT_A_LAWYER_ITEMS and NOT_A_LAWYER_WORDS.search(raw):
                 findings.append(Finding(where, f"`{name}` says the not-a-lawyer line; the web chat says it "
-                                               "once, from meta/not-a-lawyer"))
+                                               f"once, from {ids.NOT_A_LAWYER}"))
             try:
                 text = renderer.text(raw, Channel.SMS if name == "sms" else Channel.WEB,
                                      samples if name == "result" else None)
