@@ -11,13 +11,16 @@ The flow is a Rasa form (`deadline_form`, slots `deadline_date` and `appeal_deci
   a shorter time limit; an interim (or "not sure") answer gets dates/appeal-interim
   instead of the 21-day date. Every other deadline fills `appeal_decision` with
   NOT_ASKED, so the form never asks it.
-Only the ISO date and the kind of decision are kept in slots, never her words.
+- For an emergency protection order only, action_ask_police_start then asks whether the
+  police took the child first, and on what day (dates/epo-police-first): the 8 days then
+  count from that day (s45(3)). Every other deadline fills `police_start` with NOT_ASKED.
+Only ISO dates and the kind of decision are kept in slots, never her words.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -28,10 +31,11 @@ from actions.answer import show
 from actions.common import channel_of, fails_kindly, renderer, send, send_item
 from bot.content import intent_for
 from bot.dates import AMBIGUOUS, IMPOSSIBLE, MISSING, TOO_FAR, find_date, today_in_london
-from bot.deadlines import APPEAL, KINDS, compute, direction_problem, values
+from bot.deadlines import APPEAL, EPO, KINDS, compute, direction_problem, values
 from bot.render import Button
 
-KIND, DATE, TRIES, DECISION = "deadline_kind", "deadline_date", "deadline_tries", "appeal_decision"
+KIND, DATE, TRIES, DECISION, POLICE = ("deadline_kind", "deadline_date", "deadline_tries", "appeal_decision",
+                                      "police_start")
 NO_DATE = "none"          # the value that ends the form without a date
 MAX_TRIES = 3             # messages without a usable date before we stop asking
 FUTURE = "future"
@@ -47,6 +51,12 @@ DECISION_ITEM, INTERIM_ITEM, FINAL_ITEM = "dates/appeal-interim-or-final", "date
 FINAL, INTERIM, NOT_SURE, NOT_ASKED = "final", "interim", "not_sure", "not_asked"
 DECISION_INTENTS = {intent_for(INTERIM_ITEM): INTERIM, intent_for(FINAL_ITEM): FINAL,
                     "stage_interim_care_order": INTERIM, "dont_know": NOT_SURE, "nlu_fallback": NOT_SURE}
+# Did the police take the child before the emergency order? (EPO only.) Her answer is a
+# day, "no" (NO_POLICE) or not sure. Police protection lasts at most 72 hours, so only a
+# day up to 3 days before the order can be where the 8 days start.
+POLICE_ITEM, NO_POLICE, POLICE_MAX_DAYS_BEFORE = "dates/epo-police-first", "none", 3
+_NOT_SURE_WORDS = re.compile(r"\b(?:not sure|unsure|no idea|dunno|idk|i don'?t know|dont know|can'?t remember)\b")
+_NO_WORDS = re.compile(r"^\W*(?:no|nope|nah|na|not the police|they did(?:n'?t| not)|did(?:n'?t| not))\b")
 # Her own words count before the classifier: "not final" is interim and "not interim"
 # is final; otherwise "interim" words win over "final" ones (the safer answer).
 _NOT_FINAL = re.compile(r"\bnot (?:the |a )?final\b")
@@ -86,6 +96,26 @@ def read_decision(intent: str, text: str) -> str | None:
     return DECISION_INTENTS.get(intent)
 
 
+def read_police_start(intent: str, text: str, order_day: date, today: date) -> str | None:
+    """ISO day the police took the child, NO_POLICE, NOT_SURE, MISSING (she said yes but
+    gave no day), or None if she moved on to something else."""
+    words = (text or "").strip().lower()
+    found = find_date(words, today)
+    if found.date is not None:
+        first = found.date
+        counts = order_day - timedelta(days=POLICE_MAX_DAYS_BEFORE) <= first <= order_day
+        return first.isoformat() if counts else NOT_SURE
+    if intent == "dont_know" or _NOT_SURE_WORDS.search(words):
+        return NOT_SURE
+    if words == "/keep_going" or _NO_WORDS.search(words):   # the "No, they did not" button, or her "no"
+        return NO_POLICE
+    if intent == "nlu_fallback":
+        return NOT_SURE
+    if intent == "keep_going" or intent.startswith("dates_"):
+        return MISSING   # "yes" (or a date we could not read): ask for the day
+    return None
+
+
 class ActionDeadlineStart(Action):
     def name(self) -> str:
         return "action_deadline_start"
@@ -98,7 +128,7 @@ class ActionDeadlineStart(Action):
             send_item(dispatcher, tracker, kind)  # the general answer first, then the question
         # requested_slot is cleared so the form treats this message as a fresh start.
         return [SlotSet(KIND, kind), SlotSet(DATE, None), SlotSet(TRIES, 0), SlotSet(DECISION, None),
-                SlotSet("last_item", kind), SlotSet("requested_slot", None)]
+                SlotSet(POLICE, None), SlotSet("last_item", kind), SlotSet("requested_slot", None)]
 
 
 class ValidateDeadlineForm(Action):
@@ -109,10 +139,12 @@ class ValidateDeadlineForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kind = tracker.get_slot(KIND)
         if kind not in KINDS:
-            return [SlotSet(DATE, NO_DATE), SlotSet(DECISION, NOT_ASKED)]
+            return [SlotSet(DATE, NO_DATE), SlotSet(DECISION, NOT_ASKED), SlotSet(POLICE, NOT_ASKED)]
         intent = _intent(tracker)
         text = tracker.latest_message.get("text") or ""
         requested = tracker.get_slot("requested_slot")
+        if requested == POLICE:
+            return self._police_answer(dispatcher, tracker, intent, text)
         if requested == DECISION:
             if intent.startswith("safety_"):
                 return []  # the form steps aside and the safety reply is sent
@@ -125,6 +157,11 @@ class ValidateDeadlineForm(Action):
             decided = [SlotSet(DECISION, said)] if said else []
         else:
             decided = [SlotSet(DECISION, NOT_ASKED)]
+        if kind != EPO:
+            decided.append(SlotSet(POLICE, NOT_ASKED))
+        # Without a date the form ends: neither second question is asked.
+        no_date = [SlotSet(DATE, NO_DATE), SlotSet(DECISION, tracker.get_slot(DECISION) or NOT_ASKED),
+                   SlotSet(POLICE, NOT_ASKED)]
         answering = requested == DATE
         if answering and intent.startswith("safety_"):
             return []  # nothing filled: the form steps aside and the safety reply is sent
@@ -133,7 +170,7 @@ class ValidateDeadlineForm(Action):
         if answering and intent.startswith("dates_") and intent != intent_for(kind):
             return []  # she asked about another deadline: its own rule starts again
         if answering and intent == "dont_know":
-            return [SlotSet(DATE, NO_DATE), SlotSet(DECISION, tracker.get_slot(DECISION) or NOT_ASKED)]
+            return no_date
         iso, problem = read_date(kind, text, today_in_london())
         if iso:
             return [SlotSet(DATE, iso), *decided]
@@ -141,10 +178,26 @@ class ValidateDeadlineForm(Action):
             return []  # activation without a date (the form asks), or she moved on
         tries = int(tracker.get_slot(TRIES) or 0) + 1
         if tries >= MAX_TRIES:
-            return [SlotSet(DATE, NO_DATE), SlotSet(TRIES, tries),
-                    SlotSet(DECISION, tracker.get_slot(DECISION) or NOT_ASKED)]
+            return no_date + [SlotSet(TRIES, tries)]
         send_item(dispatcher, tracker, PROBLEM_ITEM[problem])
         return [SlotSet(DATE, None), SlotSet(TRIES, tries)]
+
+    @staticmethod
+    def _police_answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, text: str) -> list:
+        """Her answer to "did the police take your child first?" (EPO only)."""
+        if intent.startswith("safety_"):
+            return []  # the form steps aside and the safety reply is sent
+        order_day = date.fromisoformat(tracker.get_slot(DATE))
+        answer = read_police_start(intent, text, order_day, today_in_london())
+        if answer is None:
+            return []  # she moved on: her own question is answered
+        if answer != MISSING:
+            return [SlotSet(POLICE, answer)]
+        tries = int(tracker.get_slot(TRIES) or 0) + 1
+        if tries >= MAX_TRIES:
+            return [SlotSet(POLICE, NOT_SURE), SlotSet(TRIES, tries)]
+        send_item(dispatcher, tracker, PROBLEM_ITEM[MISSING])
+        return [SlotSet(TRIES, tries)]
 
 
 class ActionAskDeadlineDate(Action):
@@ -172,6 +225,18 @@ class ActionAskAppealDecision(Action):
         message = r.message(DECISION_ITEM, channel_of(tracker))
         buttons = tuple(Button(option.label, "/" + intent_for(option.id)) for option in item.options)
         send(dispatcher, replace(message, buttons=buttons + (Button(r.label("not_sure"), "/dont_know"),)))
+        return []
+
+
+class ActionAskPoliceStart(Action):
+    """"Did the police take your child before the order?" with "no" and "not sure" buttons."""
+
+    def name(self) -> str:
+        return "action_ask_police_start"
+
+    @fails_kindly
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        send_item(dispatcher, tracker, POLICE_ITEM)
         return []
 
 
@@ -208,10 +273,13 @@ class ActionDeadlineResult(Action):
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kind, iso, decision = tracker.get_slot(KIND), tracker.get_slot(DATE), tracker.get_slot(DECISION)
-        done = [SlotSet(KIND, None), SlotSet(DATE, None), SlotSet(TRIES, None), SlotSet(DECISION, None)]
+        done = [SlotSet(KIND, None), SlotSet(DATE, None), SlotSet(TRIES, None), SlotSet(DECISION, None),
+                SlotSet(POLICE, None)]
         if kind not in KINDS or not iso or iso == NO_DATE:
             return show(dispatcher, tracker, "dates/no-date") + done
-        deadline = compute(kind, date.fromisoformat(iso))
+        police = tracker.get_slot(POLICE)
+        police_start = date.fromisoformat(police) if kind == EPO and police and police[:1].isdigit() else None
+        deadline = compute(kind, date.fromisoformat(iso), police_start=police_start)
         shown = kind
         if kind == APPEAL and decision in (INTERIM, NOT_SURE):
             # An interim order's limit may be shorter: no 21-day date as the answer.

@@ -31,7 +31,8 @@ def test_an_appeal_date_is_kept_and_the_form_goes_on_to_ask_final_or_interim():
     tracker = make_tracker("dates_appeal_deadline", {"deadline_kind": APPEAL},
                            text=f"judge decided on {numeric(decided)} how long to appeal")
     messages, slots = run_action(ValidateDeadlineForm(), tracker)
-    assert messages == [] and slots == {"deadline_date": decided.isoformat()}   # appeal_decision still empty
+    assert messages == [] and slots == {"deadline_date": decided.isoformat(), "police_start": "not_asked"}
+    # appeal_decision is still empty, so the form asks it next
 
 
 @pytest.mark.parametrize("kind", [PROCEEDINGS, EPO])
@@ -39,7 +40,7 @@ def test_other_deadlines_never_ask_it(kind):
     started = TODAY - timedelta(days=3)
     tracker = make_tracker(intent_for(kind), {"deadline_kind": kind}, text=f"on {numeric(started)}")
     _, slots = run_action(ValidateDeadlineForm(), tracker)
-    assert slots == {"deadline_date": started.isoformat(), DECISION: NOT_ASKED}
+    assert slots["deadline_date"] == started.isoformat() and slots[DECISION] == NOT_ASKED
 
 
 def test_the_question_has_a_button_for_each_answer_and_for_not_sure(content):
@@ -131,4 +132,4 @@ def test_final_or_interim_in_the_first_message_answers_the_question_too(said, de
     decided = TODAY - timedelta(days=4)
     tracker = make_tracker("dates_appeal_deadline", {"deadline_kind": APPEAL}, text=said.format(d=numeric(decided)))
     _, slots = run_action(ValidateDeadlineForm(), tracker)
-    assert slots == {"deadline_date": decided.isoformat(), DECISION: decision}
+    assert slots == {"deadline_date": decided.isoformat(), DECISION: decision, "police_start": "not_asked"}
