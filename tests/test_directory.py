@@ -80,6 +80,15 @@ def test_a_district_gets_its_county_childrens_services_first(content):
     assert {"ca_1066", "hastings_housing", "esscp_parents"} <= {s.key for s in local}
 
 
+@pytest.mark.parametrize("place, listed", [("Bognor Regis", False), ("Chichester", False),
+                                           ("Crawley", True), ("Worthing", True)])
+def test_citizens_advice_west_sussex_is_offered_only_where_it_works(content, place, listed):
+    # Its own page sends Arun and Chichester to another service (legal review finding 18).
+    area = look_up(place, default_areas()).area
+    local, _ = services_for(area.code, content)
+    assert ("ca_west_sussex" in {s.key for s in local}) is listed
+
+
 def test_random_towns_and_postcode_districts_resolve_to_their_council():
     data = default_areas()
     rng = random.Random(17)
