@@ -99,7 +99,9 @@ class ActionFindAdvocate(Action):
             if not asked:  # "skip" out of the blue: nothing to skip
                 send_item(dispatcher, tracker, NOT_UNDERSTOOD)
                 return []
-            return show(dispatcher, tracker, FALLBACK_ANSWER) + [SlotSet("area_asked", False)]
+            # She has had what an advocate is; skipping the place leaves the help across England.
+            send_services(dispatcher, channel, None)
+            return done
 
         text = tracker.latest_message.get("text") or ""
         found = look_up(text)
@@ -111,8 +113,12 @@ class ActionFindAdvocate(Action):
         if not found.found and intent in ASKING_FOR_HELP:
             area = default_areas().authorities.get(tracker.get_slot("area") or "")
             if area is None:
+                # Her question answered first ("how do I get an advocate"), then help near her
+                # offered; not again when she has just read it and chose "Find help near me".
+                if tracker.get_slot("last_item") != FALLBACK_ANSWER:
+                    send_item(dispatcher, tracker, FALLBACK_ANSWER)
                 send_item(dispatcher, tracker, ASK_AREA)
-                return [SlotSet("area_asked", True)]
+                return [SlotSet("area_asked", True), SlotSet("last_item", FALLBACK_ANSWER)]
             found = Lookup(area=area)
         if found.too_wide:  # "London": ask again for the borough, town or postcode
             send_item(dispatcher, tracker, ASK_AREA)

@@ -456,10 +456,11 @@ def test_london_is_asked_again():
     assert ids(messages) == ["help/ask-area"] and slots == {"area_asked": True}
 
 
-def test_without_a_place_she_is_asked_with_a_skip_button():
-    messages, slots = run_action(ActionFindAdvocate(), make_tracker("help_advocacy", text="who can help me"))
-    assert ids(messages) == ["help/ask-area"] and slots == {"area_asked": True}
-    assert {"title": "Skip", "payload": "/skip_area"} in messages[0]["buttons"]
+def test_without_a_place_her_question_is_answered_then_she_is_asked_where_with_a_skip_button():
+    messages, slots = run_action(ActionFindAdvocate(), make_tracker("help_advocacy", text="how do i get an advocate"))
+    assert ids(messages) == ["help/advocacy", "help/ask-area"] and slots["area_asked"] is True
+    assert "Ask your social worker if there is a parent advocate" in messages[0]["text"]
+    assert {"title": "Skip", "payload": "/skip_area"} in messages[1]["buttons"]
     messages, slots = run_action(
         ActionFindAdvocate(), make_tracker("give_area", {"area_asked": True}, text="TN34 1AA"))
     assert ids(messages) == ["help/services-local", "help/services-national"]
@@ -473,13 +474,15 @@ def test_what_is_an_advocate_is_answered_first_with_local_help_offered(content):
         assert ids(messages) == ["help/advocacy"], text
         assert {"title": content.labels["find_near_me"], "payload": "/help_advocacy"} in messages[0]["buttons"]
         assert "area_asked" not in slots or slots["area_asked"] is False
-    messages, _ = run_action(ActionFindAdvocate(), make_tracker("help_advocacy", text="/help_advocacy"))
-    assert ids(messages) == ["help/ask-area"], "the button then asks where she is"
+    messages, _ = run_action(ActionFindAdvocate(), make_tracker("help_advocacy", {"last_item": "help/advocacy"},
+                                                                text="/help_advocacy"))
+    assert ids(messages) == ["help/ask-area"], "the button then asks where she is, without repeating the answer"
 
 
 def test_she_may_skip_and_gets_national_help():
     messages, slots = run_action(ActionFindAdvocate(), make_tracker("skip_area", {"area_asked": True}, text="skip"))
-    assert ids(messages) == ["help/advocacy"] and slots["area_asked"] is False
+    assert ids(messages) == ["help/services-national"] and slots["area_asked"] is False
+    assert "Family Rights Group" in messages[0]["text"]
     assert "area" not in slots
 
 

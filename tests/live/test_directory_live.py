@@ -19,7 +19,7 @@ def test_find_an_advocate_in_hastings_lists_local_services_first(servers):
 
 
 def test_asked_where_then_a_postcode_that_is_not_kept(servers):
-    assert content_ids(servers.say("dir-ask", "who can help me")) == ["help/ask-area"]
+    assert content_ids(servers.say("dir-ask", "who can help me")) == ["help/advocacy", "help/ask-area"]
     messages = servers.say("dir-ask", "TN34 1AA")
     assert content_ids(messages) == ["help/services-local", "help/services-national"]
     with sqlite3.connect(servers.db) as db:
@@ -29,5 +29,5 @@ def test_asked_where_then_a_postcode_that_is_not_kept(servers):
 
 
 def test_asked_where_and_she_skips(servers):
-    assert content_ids(servers.say("dir-skip", "i need an advocate")) == ["help/ask-area"]
-    assert content_ids(servers.say("dir-skip", "skip")) == ["help/advocacy"]
+    assert content_ids(servers.say("dir-skip", "i need an advocate")) == ["help/advocacy", "help/ask-area"]
+    assert content_ids(servers.say("dir-skip", "skip")) == ["help/services-national"]
