@@ -194,6 +194,15 @@ def test_unknown_or_no_place_gives_no_council(text):
     assert find_area(text) is None
 
 
+def test_berwick_alone_is_asked_never_taken_for_a_name_close_to_it():
+    # Berwick-upon-Tweed is in England: before the alias she was offered Lerwick (Scotland).
+    found = look_up("i live in berwick", default_areas())
+    assert found.area is None
+    labels = [c.label for c in found.choices]
+    assert labels and all("Berwick" in label for label in labels)
+    assert any("Northumberland" in label for label in labels)
+
+
 def test_names_are_compared_the_same_way_in_the_data_and_the_bot():
     import importlib.util
 
