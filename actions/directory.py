@@ -64,6 +64,7 @@ def send_services(dispatcher: CollectingDispatcher, channel: Channel, area: Area
         send(dispatcher, _list_message(LOCAL, channel, local, local_limit, area.label))
     elif area:
         send(dispatcher, renderer().message(NO_LOCAL, channel, values={"place": area.label}))
+    national = directory.national_for_now(national, directory.clock(), national_limit)
     send(dispatcher, _list_message(NATIONAL, channel, national, national_limit))
 
 

@@ -573,6 +573,18 @@ def order_by_opening(services: list[Service], now: dt.datetime) -> list[Service]
     return [s for _, s in sorted(enumerate(services), key=key)]
 
 
+def national_for_now(national: list[Service], now: dt.datetime, limit: int | None = None) -> list[Service]:
+    """The national list in rank order (advocacy first), unless its first line is shut now:
+    then the lines open day and night come first (at night, at weekends, on bank holidays),
+    keeping room for that first line within `limit`, so it is never pushed off the list."""
+    if not national or national[0].opening is None or national[0].opening.is_open(now):
+        return national
+    always = [s for s in national if s.opening is not None and s.opening.always and s.opening.is_open(now)]
+    if limit is not None:
+        always = always[:max(limit - 1, 0)]
+    return always + [s for s in national if s not in always]
+
+
 def status_text(service: Service, channel: Channel, renderer: Renderer, now: dt.datetime,
                 item_id: str = "help/opening-times") -> str:
     """"open now, day and night", "opens at 9:30am tomorrow": the item's words, our values."""

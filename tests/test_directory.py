@@ -349,6 +349,25 @@ def test_never_only_lines_that_are_shut(content, tmp_path):
     assert "frg" in [p.key for p in people]
 
 
+@pytest.mark.parametrize("channel", ["rest", "sms"])
+def test_the_help_list_at_night_starts_with_lines_open_now_and_still_names_the_advocacy_line(clock, channel):
+    clock("2026-12-02 22:00")   # a Wednesday night: Family Rights Group opens at 9:30am
+    tracker = make_tracker("skip_area", {"area_asked": True}, channel=channel, text="skip")
+    messages, _ = run_action(ActionFindAdvocate(), tracker)
+    text = messages[-1]["text"]
+    assert ids(messages) == ["help/services-national"]
+    assert text.index("Samaritans") < text.index("Family Rights Group")   # someone to talk to now
+    assert "Family Rights Group" in text                                   # advocacy still listed
+
+
+def test_the_help_list_in_the_day_keeps_advocacy_first(clock):
+    clock("2026-12-02 10:00")
+    messages, _ = run_action(ActionFindAdvocate(), make_tracker("skip_area", {"area_asked": True}, text="skip"))
+    text = messages[-1]["text"]
+    assert text.index("Family Rights Group") < text.index("Rights of Women")
+    assert "Samaritans" not in text
+
+
 def test_talk_to_a_person_says_when_family_rights_group_opens(clock):
     clock("2026-12-02 22:00")
     messages, slots = run_action(ActionTalkToPerson(), make_tracker("help_talk_to_person", text="can i talk to someone"))
