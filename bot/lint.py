@@ -35,6 +35,8 @@ MAX_GRADE = 6.0
 MAX_SENTENCE_WORDS = 20
 MAX_WEB_WORDS = 80
 MAX_SMS_SEGMENTS = 3
+# Settings an item may say (bot/privacy/settings.py) that are off by default.
+SWITCHED_SETTINGS = ("keep_user_text",)
 SMS_OPTIONS_ALLOWANCE = 80   # room left in an SMS for the numbered choices a channel adds
 REVIEW_DAYS, WARN_DAYS = 365, 335
 MIN_LOCAL_ENTRIES = 3        # children's services and at least two more, for every council
@@ -150,34 +152,46 @@ def lint_items(content: Content, root: Path, today: dt.date) -> list[Finding]:
             if name != "sms" and item.id not in NOT_A_LAWYER_ITEMS and NOT_A_LAWYER_WORDS.search(raw):
                 findings.append(Finding(where, f"`{name}` says the not-a-lawyer line; the web chat says it "
                                                f"once, from {ids.NOT_A_LAWYER}"))
-            try:
-                text = renderer.text(raw, Channel.SMS if name == "sms" else Channel.WEB,
-                                     samples if name == "result" else None)
-            except ContentError as error:
-                findings.append(Finding(where, f"`{name}`: {error}; fix the {{{{ }}}} in it"))
-                continue
-            if item.language:  # another language: English reading scores mean nothing here
-                if name == "sms" and segments(text + "x" * SMS_OPTIONS_ALLOWANCE) > MAX_SMS_SEGMENTS:
-                    findings.append(Finding(where, f"`sms` is {len(text)} characters; it must fit "
-                                                   f"{MAX_SMS_SEGMENTS} texts with its choices"))
-                continue
-            findings += _sentence_checks(where, name, text)
-            if name in ("web", "rights") or name.startswith("answers."):
-                if len(words(text)) > MAX_WEB_WORDS:
-                    findings.append(Finding(where, f"`{name}` is {len(words(text))} words; keep it to "
-                                                   f"{MAX_WEB_WORDS} and move detail to `more`"))
-            if name in ("web", "sms", "rights") or name.startswith("answers."):
-                grade = reading_grade(text)
-                if grade > MAX_GRADE:
-                    findings.append(Finding(where, f"`{name}` reads at grade {grade:.1f}; use shorter words "
-                                                   f"and sentences (target {MAX_GRADE:.0f})"))
-            if name == "sms":
-                if segments(text + "x" * SMS_OPTIONS_ALLOWANCE) > MAX_SMS_SEGMENTS:
-                    findings.append(Finding(where, f"`sms` is {len(text)} characters; with its choices it must "
-                                                   f"fit {MAX_SMS_SEGMENTS} texts (about 380 characters)"))
-                if not is_gsm(text):
-                    findings.append(Finding(where, "`sms` has a character (curly quote, dash, emoji) that makes "
-                                                   "texts shorter; use plain ones"))
+            # A text that says a setting (`keep_user_text` in meta/privacy) is checked as
+            # it reads with the setting on too, so turning it on cannot break a limit.
+            variants = [samples if name == "result" else None]
+            if any(setting in raw for setting in SWITCHED_SETTINGS):
+                variants.append({**(variants[0] or {}), **{k: True for k in SWITCHED_SETTINGS}})
+            for values in variants:
+                findings += _rendered_checks(where, item, name, raw, renderer, values)
+    return findings
+
+
+def _rendered_checks(where: str, item, name: str, raw: str, renderer: Renderer, values: dict | None) -> list[Finding]:
+    """The checks on one field as it reads once rendered: length, sentences, grade, SMS fit."""
+    findings: list[Finding] = []
+    try:
+        text = renderer.text(raw, Channel.SMS if name == "sms" else Channel.WEB, values)
+    except ContentError as error:
+        findings.append(Finding(where, f"`{name}`: {error}; fix the {{{{ }}}} in it"))
+        return findings
+    if item.language:  # another language: English reading scores mean nothing here
+        if name == "sms" and segments(text + "x" * SMS_OPTIONS_ALLOWANCE) > MAX_SMS_SEGMENTS:
+            findings.append(Finding(where, f"`sms` is {len(text)} characters; it must fit "
+                                           f"{MAX_SMS_SEGMENTS} texts with its choices"))
+        return findings
+    findings += _sentence_checks(where, name, text)
+    if name in ("web", "rights") or name.startswith("answers."):
+        if len(words(text)) > MAX_WEB_WORDS:
+            findings.append(Finding(where, f"`{name}` is {len(words(text))} words; keep it to "
+                                           f"{MAX_WEB_WORDS} and move detail to `more`"))
+    if name in ("web", "sms", "rights") or name.startswith("answers."):
+        grade = reading_grade(text)
+        if grade > MAX_GRADE:
+            findings.append(Finding(where, f"`{name}` reads at grade {grade:.1f}; use shorter words "
+                                           f"and sentences (target {MAX_GRADE:.0f})"))
+    if name == "sms":
+        if segments(text + "x" * SMS_OPTIONS_ALLOWANCE) > MAX_SMS_SEGMENTS:
+            findings.append(Finding(where, f"`sms` is {len(text)} characters; with its choices it must "
+                                           f"fit {MAX_SMS_SEGMENTS} texts (about 380 characters)"))
+        if not is_gsm(text):
+            findings.append(Finding(where, "`sms` has a character (curly quote, dash, emoji) that makes "
+                                           "texts shorter; use plain ones"))
     return findings
 
 

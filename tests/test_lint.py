@@ -22,6 +22,7 @@ BROKEN = {
     "grade": ("thanks.yml", "use shorter words and sentences"),
     "sentence-length": ("thanks.yml", "split it"),
     "web-words": ("thanks.yml", "move detail to `more`"),
+    "setting-on": ("thanks.yml", "move detail to `more`"),
     "sms-segments": ("thanks.yml", "must fit 3 texts"),
     "blame-words": ("thanks.yml", "describe what happened, not what she is"),
     "typed-contact": ("thanks.yml", "use phone()/web()"),
