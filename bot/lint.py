@@ -29,7 +29,7 @@ from bot import ids
 from bot.content import CONTENT_DIR, Content, ContentError, load, reference_problems, service_files
 from bot.readability import grade as reading_grade
 from bot.render import Channel, Renderer
-from bot.sms_text import is_gsm, segments
+from bot.sms.segments import is_gsm, segments
 
 MAX_GRADE = 6.0
 MAX_SENTENCE_WORDS = 20

@@ -6,7 +6,7 @@ import pytest
 from actions.answer import ActionAnswer, ActionNavMore
 from actions.navigation import ActionNavBack, ActionNavNext, ActionNavRightsHere
 from actions.privacy import ActionForgetMe
-from bot.sms_text import segments
+from bot.sms.segments import segments
 from tests.helpers import ids, make_tracker, run_action
 
 

@@ -18,7 +18,7 @@ from bot.directory import (
 )
 from bot.lint import lint_area_coverage, lint_service
 from bot.render import Channel
-from bot.sms_text import segments
+from bot.sms.segments import segments
 from tests.conftest import ROOT
 from tests.helpers import ids, make_tracker, run_action
 

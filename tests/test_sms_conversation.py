@@ -17,7 +17,7 @@ from bot.sms.gateway import GatewayConfig, SmsGateway
 from bot.sms.render import MAX_SEGMENTS
 from bot.sms.sender_id import SenderHasher
 from bot.sms.state import SmsState
-from bot.sms_text import segments
+from bot.sms.segments import segments
 from tests.fake_sms_gateway import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeGateway
 
 NUMBER = "+447700900123"

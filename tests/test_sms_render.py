@@ -5,7 +5,7 @@ import pytest
 
 from bot.render import Channel
 from bot.sms.render import MAX_SEGMENTS, Choice, compose, plain, read_reply
-from bot.sms_text import is_gsm, segments
+from bot.sms.segments import is_gsm, segments
 
 PROMPT, MORE = "Reply with a number:", "Reply MORE for the rest."
 CHOICES = [Choice("Tell me more", "/nav_more"), Choice("What happens next?", "/nav_next"), Choice("Go back", "/nav_back")]

@@ -5,7 +5,7 @@ numbered options ("Reply with a number:" then "1 Tell me more" ...). If the text
 its options do not fit, later options are dropped (down to a few), and if even that
 does not fit, the text is cut at a sentence boundary and ends with "Reply MORE":
 the rest waits for her MORE. The size is counted the way the network counts it
-(`bot.sms_text`): a single emoji or curly quote makes every segment shorter.
+(`bot.sms.segments`): a single emoji or curly quote makes every segment shorter.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.render import Button
-from bot.sms_text import segments
+from bot.sms.segments import segments
 
 MAX_SEGMENTS = 3
 MIN_OPTIONS = 3          # drop options beyond this only when the text would not fit

@@ -16,7 +16,7 @@ import pytest
 
 from bot.render import Channel
 from bot.sms.sender_id import SenderHasher
-from bot.sms_text import segments
+from bot.sms.segments import segments
 from tests.fake_sms_gateway import FakeGateway, signed
 from tests.live.servers import Servers
 
