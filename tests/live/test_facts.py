@@ -107,12 +107,24 @@ def test_an_emergency_protection_order_leads_with_the_order_and_counts_its_first
     sender = "fact-epo"
     asked = servers.say(sender, "how long does an emergency protection order last")
     assert asked and asked[-1].get("part") == "ask", content_ids(asked)
-    text = said(servers.say(sender, numeric(made)))
+    police = servers.say(sender, numeric(made))
+    assert content_ids(police) == ["dates/epo-police-first"], content_ids(police)
+    text = said(servers.say(sender, "/keep_going"))   # the "No, they did not" button
     assert text.startswith("The order itself says when it ends"), text
     # The 8th day counting the day it was made, not the day after (which may still appear
     # as "midday" on the next day when the 8th day is a Sunday or bank holiday).
     assert f"until {day(made + timedelta(days=7))} at the most" in text, text
     assert f"the latest is {day(made + timedelta(days=14))}" in text, text
+
+
+def test_an_emergency_protection_order_after_police_protection_counts_from_the_day_they_took_the_child(servers):
+    made, taken = TODAY - timedelta(days=2), TODAY - timedelta(days=4)
+    sender = "fact-epo-police"
+    servers.say(sender, "how long does an emergency protection order last")
+    servers.say(sender, numeric(made))
+    text = said(servers.say(sender, f"yes on {numeric(taken)}"))
+    assert f"the police took your child first, on {day(taken)}" in text, text
+    assert f"until {day(taken + timedelta(days=7))} at the most" in text, text
 
 
 # Decisions whose 21st day falls when the court office is closed, checked by hand against
