@@ -47,6 +47,9 @@ FOLLOW_UP_ELSEWHERE = {
     "what_now": ids.RIGHTS_OVERVIEW,
     "how_long": ids.RIGHTS_OVERVIEW,
 }
+# "How long" with nothing before it to follow: the time limits mothers ask about most,
+# offered after any the classifier also heard ("72 hrs" is police protection).
+HOW_LONG_OFFERS = ("dates/proceedings-deadline", "dates/police-protection-end", "dates/epo-end")
 # A follow-up in other words: at most this many words, seen by the classifier at this.
 FOLLOW_UP_MAX_WORDS = 8
 FOLLOW_UP_MIN = 0.1
@@ -178,6 +181,20 @@ def follow_up(content: Content, kind: str, item: Item | None) -> Step:
     return Step(FOLLOW_UP_ELSEWHERE[kind])
 
 
+def _nothing_to_follow(content: Content, kind: str, turn: Turn) -> Step:
+    """A follow-up as her first words ("26 wks", "72 hrs", "is it free"): the topics the
+    classifier also heard as "did you mean", else the follow-up's usual home."""
+    heard = [(i, c) for i, c in turn.ranking if not i.startswith(FOLLOW_UP_PREFIX) and i != FALLBACK]
+    offered = offers(content, heard)
+    if kind == "how_long":
+        offered += [i for i in HOW_LONG_OFFERS if i in content.items and i not in offered]
+    home = follow_up(content, kind, None)
+    if not offered or offered[0] == home.content_id:
+        return home
+    return Step("meta/did-you-mean", extra_buttons=tuple(
+        (content.items[i].title, "/" + intent_for(i)) for i in offered[:MAX_OFFERS]))
+
+
 def rights_here(content: Content, turn: Turn) -> Step:
     """"My rights here", "can I say no": from the item she is on, in this order: its
     answer to a follow-up the classifier also heard; its rights; its answer to "can I
@@ -235,7 +252,8 @@ def plan(content: Content, turn: Turn) -> Plan:
     item = current_item(content, turn)
     if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:
         kind = intent[len(FOLLOW_UP_PREFIX):]
-        steps.append(follow_up(content, kind, follow_up_item(content, kind, turn)))
+        about = follow_up_item(content, kind, turn)
+        steps.append(follow_up(content, kind, about) if about else _nothing_to_follow(content, kind, turn))
     elif intent == "checkin_no" and (turn.pending or _asked_beside_no(content, turn)):
         # "No, I'm OK" to the check-in, or said unasked ("I'm not suicidal, I just want
         # my rights"): thanks, then the answer to what she asked.

@@ -42,6 +42,29 @@ def test_every_follow_up_has_an_answer_even_with_nothing_to_follow(content):
         assert got and got[0][0] in content.items and got[0][0] != "meta/fallback", (kind, got)
 
 
+def _offered(content, **turn) -> list[str]:
+    step = plan(content, Turn(**turn)).steps[0]
+    assert step.content_id == "meta/did-you-mean", step
+    return [payload for _, payload in step.extra_buttons]
+
+
+def test_how_long_as_her_first_words_offers_the_time_limits_heard_first(content):
+    # "72 hrs" with nothing before it: the classifier heard a follow-up and, less
+    # surely, police protection's end. That limit comes first, then the others.
+    heard = _offered(content, intent="followup_how_long", text="72 hrs",
+                     ranking=[("followup_how_long", 0.66), ("dates_police_protection_end", 0.12)])
+    assert heard[0] == "/dates_police_protection_end", heard
+    assert "/dates_proceedings_deadline" in heard and len(heard) <= dialogue.MAX_OFFERS
+    bare = _offered(content, intent="followup_how_long", text="how long", ranking=[("followup_how_long", 1.0)])
+    assert "/dates_proceedings_deadline" in bare and "/dates_epo_end" in bare, bare
+
+
+def test_a_first_follow_up_whose_usual_home_was_heard_is_answered_there(content):
+    got = steps(content, intent="followup_appeal", text="can i appeal",
+                ranking=[("followup_appeal", 0.8), ("stage_appeal", 0.19)])
+    assert got == [("stage/appeal", "main")]
+
+
 def test_can_i_appeal_a_court_order_without_its_own_answer_goes_to_appeals(content):
     orders = next(i for i in dialogue.APPEALABLE if not content.items[i].answer("appeal"))
     assert steps(content, intent="followup_appeal", stage=orders) == [("stage/appeal", "main")]
