@@ -406,7 +406,10 @@ def sms_report(sms: Sms, run: "Run") -> dict[str, bool]:
     while time.monotonic() < deadline and any(len(sms.gateway.to(n)) < c for n, c in due.items()):
         time.sleep(0.5)
     numbers = {t.number for t in sms.texters}
-    to_strangers = sum(1 for sent in sms.gateway.sent if sent.to not in numbers)
+    strangers = [sent.to for sent in sms.gateway.sent if sent.to not in numbers]
+    to_strangers = len(strangers)
+    if strangers:  # test numbers only, shown to tell a cut request from a wrong address
+        print(f"  SMS: {to_strangers} texts to numbers no texter has: {strangers[:5]}")
     lost = extra = silent_broken = not_spanning = 0
     allowed_lost = 0
     for t in sms.texters:
