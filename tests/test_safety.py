@@ -78,7 +78,8 @@ def test_she_says_she_is_not_at_risk_and_gets_no_safety_reply(phrase, text):
 
 @pytest.mark.parametrize("phrase, text", examples("not_me", "not"))
 def test_a_hedged_denial_still_gets_the_safety_reply(phrase, text):
-    assert check(text).kind == "crisis", text
+    # "not suicidal yet" still gets the crisis answer; "not in danger yet but..." the danger one.
+    assert check(text).kind == ("danger" if "danger" in phrase else "crisis"), text
 
 
 @pytest.mark.parametrize("text, kind", [
