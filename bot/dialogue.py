@@ -29,10 +29,17 @@ CHECK_IN_INTENT = "safety_check_in"
 # - a feeling among the two likeliest, at FEELING_MIN or more, is answered (its
 #   acknowledgement, then its help), with the other likeliest topics as buttons: a
 #   feeling is answered before a fact, and never with "did you mean";
+# - a topic next to the one she is on (its follow-ups or next stages), among the
+#   CONTEXT_TOP likeliest at CONTEXT_MIN or more, is answered: "im not married to her"
+#   after the fathers item is the unmarried fathers item;
+# - a follow-up at CLEAR_ENOUGH or more ("what do i bring", beside another guess) is
+#   answered from the item she is on;
 # - a topic at CLEAR_ENOUGH or more (config.yml's fallback threshold) was set aside only
 #   as too close to the next one: it is answered, with the next ones as buttons.
 FEELING_PREFIX = "meta_feeling_"
 FEELING_MIN = 0.2
+CONTEXT_TOP = 3
+CONTEXT_MIN = 0.1
 CLEAR_ENOUGH = 0.35
 # An item is worth offering as "did you mean" at this confidence or more.
 OFFER_MIN = 0.04
@@ -123,8 +130,25 @@ def _best_guess(content: Content, turn: Turn) -> str | None:
                     and _item_for(content, i)), None)
     if feeling:
         return feeling
+    item = current_item(content, turn)
+    if item is not None:
+        near = {*item.follow_ups, *item.next}
+        nearby = next((i for i, c in ordinary[:CONTEXT_TOP] if c >= CONTEXT_MIN and _answerable(content, i)
+                       and _item_for(content, i).id in near), None)
+        if nearby:
+            return nearby
     if ordinary and ordinary[0][1] >= CLEAR_ENOUGH and _answerable(content, ordinary[0][0]):
         return ordinary[0][0]
+    return None
+
+
+def _clear_follow_up(content: Content, turn: Turn) -> str | None:
+    """A follow-up the classifier heard clearly but too close to another guess ("what do
+    i bring": what now, or who can come), while she is on an item: its kind."""
+    top = next(((i, c) for i, c in turn.ranking if i != FALLBACK and not i.startswith("safety_")), None)
+    if top and top[0].startswith(FOLLOW_UP_PREFIX) and top[1] >= CLEAR_ENOUGH \
+            and top[0][len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS and current_item(content, turn):
+        return top[0][len(FOLLOW_UP_PREFIX):]
     return None
 
 
@@ -248,6 +272,8 @@ def plan(content: Content, turn: Turn) -> Plan:
 
     intent = turn.intent
     if kind := _follow_up_in_other_words(content, turn):
+        intent = FOLLOW_UP_PREFIX + kind
+    elif intent == FALLBACK and (kind := _clear_follow_up(content, turn)):
         intent = FOLLOW_UP_PREFIX + kind
     item = current_item(content, turn)
     if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:

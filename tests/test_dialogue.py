@@ -219,3 +219,24 @@ def test_rights_here_on_a_stage_gives_its_rights_and_without_one_the_overview(co
     assert (on_stage.content_id, on_stage.part) == (stage.id, "rights")
     nowhere = dialogue.rights_here(content, Turn(intent="nav_rights_here", ranking=[]))
     assert nowhere.content_id == "rights/overview"
+
+
+def test_an_unsure_message_next_to_the_item_she_is_on_is_answered_as_that_topic(content):
+    # "im not married to her" after the fathers item: the classifier half hears the
+    # unmarried fathers topic, one of the fathers item's own follow-ups.
+    fathers = content.items["rights/fathers"]
+    nearby = content.items[fathers.follow_ups[0]]
+    ranking = [("nlu_fallback", 0.35), (nearby.intent, 0.27), ("meta_feeling_grief", 0.09)]
+    got = steps(content, intent="nlu_fallback", ranking=ranking, text="im not married to her", last_item=fathers.id)
+    assert got[0] == (nearby.id, "main")
+    # The same words with nothing before them are not guessed: she is offered topics.
+    alone = steps(content, intent="nlu_fallback", ranking=ranking, text="im not married to her")
+    assert alone[0][0] == "meta/did-you-mean"
+
+
+def test_a_clear_follow_up_beside_another_guess_is_answered_from_the_item_she_is_on(content):
+    # "what do i bring" at a meeting stage: heard as "what now", about as loud as another topic.
+    stage = next(i for i in content.items.values() if i.is_stage and i.rights and not i.answer("what_now"))
+    ranking = [("nlu_fallback", 0.35), ("followup_what_now", 0.44), ("rights_advocate_supporter", 0.42)]
+    got = steps(content, intent="nlu_fallback", ranking=ranking, text="what do i bring", last_item=stage.id)
+    assert got == [(stage.id, "rights")]
