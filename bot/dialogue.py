@@ -15,7 +15,7 @@ this module only chooses which, in which order, with which buttons.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot import ids
 from bot.content import Content, FOLLOW_UP_KINDS, Item, intent_for
@@ -29,7 +29,7 @@ CHECK_IN_INTENT = "safety_check_in"
 # - a feeling among the two likeliest, at FEELING_MIN or more, is answered (its
 #   acknowledgement, then its help), with the other likeliest topics as buttons: a
 #   feeling is answered before a fact, and never with "did you mean";
-# - a topic next to the one she is on (its follow-ups or next stages), among the
+# - a topic next to the one she is on (linked to it or to her stage, either way), among the
 #   CONTEXT_TOP likeliest at CONTEXT_MIN or more, is answered: "im not married to her"
 #   after the fathers item is the unmarried fathers item;
 # - a follow-up at CLEAR_ENOUGH or more ("what do i bring", beside another guess) is
@@ -44,6 +44,9 @@ CLEAR_ENOUGH = 0.35
 # An item is worth offering as "did you mean" at this confidence or more.
 OFFER_MIN = 0.04
 MAX_OFFERS = 3
+# Topics with versions for some situations (kinship carers, placement and adoption): the
+# version beside the item she is on is answered instead (situation_version).
+SITUATION_VERSIONS = {"rights/legal-aid": "legal-aid"}
 # A follow-up kind no item answers itself is answered by one of these items.
 FOLLOW_UP_ELSEWHERE = {
     "free": "rights/legal-aid",
@@ -130,13 +133,11 @@ def _best_guess(content: Content, turn: Turn) -> str | None:
                     and _item_for(content, i)), None)
     if feeling:
         return feeling
-    item = current_item(content, turn)
-    if item is not None:
-        near = {*item.follow_ups, *item.next}
-        nearby = next((i for i, c in ordinary[:CONTEXT_TOP] if c >= CONTEXT_MIN and _answerable(content, i)
-                       and _item_for(content, i).id in near), None)
-        if nearby:
-            return nearby
+    near = nearby_items(content, turn)
+    nearby = next((i for i, c in ordinary[:CONTEXT_TOP] if c >= CONTEXT_MIN and _answerable(content, i)
+                   and _item_for(content, i).id in near), None)
+    if nearby:
+        return nearby
     if ordinary and ordinary[0][1] >= CLEAR_ENOUGH and _answerable(content, ordinary[0][0]):
         return ordinary[0][0]
     return None
@@ -150,6 +151,32 @@ def _clear_follow_up(content: Content, turn: Turn) -> str | None:
             and top[0][len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS and current_item(content, turn):
         return top[0][len(FOLLOW_UP_PREFIX):]
     return None
+
+
+def nearby_items(content: Content, turn: Turn) -> set[str]:
+    """The items next to the one she is on and to her stage: those they link to
+    (follow-ups, next stages) and those that link to them. Not the items themselves."""
+    here = {c for c in (turn.last_item, turn.stage)
+            if c in content.items and not c.startswith(("meta/", "safety/"))}
+    near = set()
+    for item in content.items.values():
+        links = {*item.follow_ups, *item.next}
+        if item.id in here:
+            near |= links
+        elif links & here:
+            near.add(item.id)
+    return near - here
+
+
+def situation_version(content: Content, item_id: str, turn: Turn) -> str:
+    """A topic that differs by situation (SITUATION_VERSIONS), in its version for the
+    item she is on: "do i get legal aid" beside kinship care is kinship legal aid."""
+    stem = SITUATION_VERSIONS.get(item_id)
+    if stem is None or item_id in (turn.last_item, turn.stage):
+        return item_id
+    versions = sorted(i for i in nearby_items(content, turn) if stem in i and i != item_id
+                      and not i.startswith("glossary/"))
+    return versions[0] if versions else item_id
 
 
 def current_item(content: Content, turn: Turn) -> Item | None:
@@ -243,6 +270,7 @@ def _answer_intent(content: Content, intent: str, told: set[str], turn: Turn) ->
     item = _item_for(content, intent)
     if item is None:
         return []
+    item = content.items[situation_version(content, item.id, turn)]
     others = [t for t in turn.topics if t != intent and _answerable(content, t)]
     extra = tuple((content.items[i].title, "/" + intent_for(i))
                   for i in dict.fromkeys(_item_for(content, t).id for t in others))[:3]
@@ -279,7 +307,8 @@ def plan(content: Content, turn: Turn) -> Plan:
     if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:
         kind = intent[len(FOLLOW_UP_PREFIX):]
         about = follow_up_item(content, kind, turn)
-        steps.append(follow_up(content, kind, about) if about else _nothing_to_follow(content, kind, turn))
+        step = follow_up(content, kind, about) if about else _nothing_to_follow(content, kind, turn)
+        steps.append(replace(step, content_id=situation_version(content, step.content_id, turn)))
     elif intent == "checkin_no" and (turn.pending or _asked_beside_no(content, turn)):
         # "No, I'm OK" to the check-in, or said unasked ("I'm not suicidal, I just want
         # my rights"): thanks, then the answer to what she asked.

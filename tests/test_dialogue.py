@@ -240,3 +240,25 @@ def test_a_clear_follow_up_beside_another_guess_is_answered_from_the_item_she_is
     ranking = [("nlu_fallback", 0.35), ("followup_what_now", 0.44), ("rights_advocate_supporter", 0.42)]
     got = steps(content, intent="nlu_fallback", ranking=ranking, text="what do i bring", last_item=stage.id)
     assert got == [(stage.id, "rights")]
+
+
+def test_legal_aid_asked_beside_a_situation_with_its_own_legal_aid_gets_that_version(content):
+    # "do i get legal aid" after the kinship carers item: kinship carers' legal aid is
+    # not a parent's, and the kinship item links to its own legal aid item.
+    kinship = content.items["help/kinship-carers"]
+    version = next(i for i in kinship.follow_ups if "legal-aid" in i)
+    legal_aid = content.items["rights/legal-aid"]
+    got = steps(content, intent=legal_aid.intent, text="do i get legal aid", last_item=kinship.id)
+    assert got[0] == (version, "main")
+    # With nothing before it, the general legal aid item.
+    assert steps(content, intent=legal_aid.intent, text="do i get legal aid")[0] == (legal_aid.id, "main")
+
+
+def test_an_unsure_message_about_an_item_that_links_to_hers_is_answered_as_that_topic(content):
+    # Links count both ways: an item that lists hers as a follow-up is next to it too.
+    here = content.items["glossary/letterbox-contact"]
+    linking = next(i for i in content.items.values() if here.id in i.follow_ups and i.asked
+                   and not i.id.startswith(("meta/", "safety/", "dates/")) and i.id not in here.follow_ups)
+    ranking = [("nlu_fallback", 0.35), ("meta_out_of_scope", 0.2), (linking.intent, 0.15)]
+    got = steps(content, intent="nlu_fallback", ranking=ranking, text="and then what", last_item=here.id)
+    assert got[0] == (linking.id, "main")
