@@ -49,6 +49,15 @@ def _before_check_in(tracker: Tracker) -> list[tuple[str, float]]:
     return []
 
 
+def _answers_check_in(tracker: Tracker) -> bool:
+    """Whether her message before this one got the safety check-in."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    parse = users[-2].get("parse_data") or {}
+    return (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT
+
+
 def turn_of(tracker: Tracker) -> dialogue.Turn:
     content = renderer().content
     parse = tracker.latest_message or {}
@@ -64,7 +73,8 @@ def turn_of(tracker: Tracker) -> dialogue.Turn:
         told=frozenset(tracker.get_slot("told") or ()),
         language=None if text.startswith("/") else detect(text, languages(content)),
         other_nation=names_other_nation(text),
-        pending=_before_check_in(tracker) if intent == "checkin_no" else [],
+        pending=_before_check_in(tracker),
+        after_check_in=_answers_check_in(tracker),
         sms=channel_of(tracker) is Channel.SMS,
     )
 

@@ -25,6 +25,17 @@ KEEP_GOING = {"keep_going", "dont_know", "checkin_no"}
 DONT_GET_IT = "dont_get_it"
 FALLBACK = "nlu_fallback"
 CHECK_IN_INTENT = "safety_check_in"
+# Her typed answer to the check-in ("are you thinking of ending your life?"). Unsure or
+# yes anywhere gets the crisis answer; a plain no is the "No, I'm OK" button; anything
+# else that is no topic of its own ("ok", "hmm") is not a no either (issue 14: never
+# guess "no"). A new question asked instead is answered.
+UNSURE = re.compile(r"\b(not sure|unsure|don'?t know|dont no|dunno|idk|maybe|i think so|kind of|sort of|kinda)\b",
+                    re.IGNORECASE)
+YES = re.compile(r"^\W*(yes|yeah|yea|yep|yup|yh|ye|ya|aye|y|sometimes|a bit|a little|probably|i guess)\b",
+                 re.IGNORECASE)
+NO = re.compile(r"^\W*(no|nope|nah|na|not really|not at all|i'?m ok|i'?m okay|i'?m fine|i am ok|i am fine)\b",
+                re.IGNORECASE)
+NOT_A_NO_INTENTS = {"keep_going", "dont_know", "dont_get_it", FALLBACK}
 # Not understood well enough to answer outright (the FallbackClassifier's nlu_fallback):
 # - a feeling among the two likeliest, at FEELING_MIN or more, is answered (its
 #   acknowledgement, then its help), with the other likeliest topics as buttons: a
@@ -94,6 +105,7 @@ class Turn:
     language: str | None = None           # her message's language, when not English
     other_nation: bool = False            # she named a place in Wales, Scotland or NI
     pending: list[tuple[str, float]] = field(default_factory=list)  # ranking before a check-in
+    after_check_in: bool = False          # her last message got the safety check-in
     sms: bool = False                     # a text message: its stage texts carry the not-a-lawyer line
 
 
@@ -299,6 +311,14 @@ def plan(content: Content, turn: Turn) -> Plan:
             return Plan(steps, frozenset(told))
 
     intent = turn.intent
+    if turn.after_check_in:
+        text = turn.text or ""
+        if UNSURE.search(text) or YES.match(text):
+            return Plan(steps + [Step(ids.CRISIS)], frozenset(told))
+        if NO.match(text):
+            intent = "checkin_no"
+        elif intent in NOT_A_NO_INTENTS:
+            return Plan(steps + [Step(ids.CRISIS)], frozenset(told))
     if kind := _follow_up_in_other_words(content, turn):
         intent = FOLLOW_UP_PREFIX + kind
     elif intent == FALLBACK and (kind := _clear_follow_up(content, turn)):

@@ -262,3 +262,25 @@ def test_an_unsure_message_about_an_item_that_links_to_hers_is_answered_as_that_
     ranking = [("nlu_fallback", 0.35), ("meta_out_of_scope", 0.2), (linking.intent, 0.15)]
     got = steps(content, intent="nlu_fallback", ranking=ranking, text="and then what", last_item=here.id)
     assert got[0] == (linking.id, "main")
+
+
+def test_a_typed_yes_or_not_sure_to_the_check_in_gets_the_crisis_answer(content):
+    # Typed, not tapped: "not sure honestly" is "I don't know" to the classifier, "yeah"
+    # is "ok". Neither is a no (issue 14: "Yes" or "not sure" gets the crisis answer).
+    crisis = content.items["safety/crisis"]
+    for text, intent in [("not sure honestly", "dont_know"), ("yeah", "keep_going"), ("yes i am", "meta_bot_identity"),
+                         ("maybe", "keep_going"), ("hmm", "nlu_fallback"), ("ok", "keep_going")]:
+        got = steps(content, intent=intent, text=text, after_check_in=True)
+        assert got == [(crisis.id, "main")], (text, got)
+    # The same words at any other time keep the conversation going.
+    assert steps(content, intent="keep_going", text="yeah")[0][0] != crisis.id
+
+
+def test_a_typed_no_to_the_check_in_is_the_no_button_and_a_new_question_is_answered(content):
+    asked = content.items["stage/icpc"]
+    for text in ("no", "nah im fine", "not really"):
+        got = steps(content, intent="keep_going", text=text, after_check_in=True,
+                    pending=[(asked.intent, 0.6)])
+        assert got[:2] == [("meta/checkin-ok", "main"), (asked.id, "main")], (text, got)
+    got = steps(content, intent=asked.intent, text="what happens at the conference", after_check_in=True)
+    assert got[0] == (asked.id, "main")

@@ -63,6 +63,18 @@ def test_yes_or_not_sure_to_the_check_in_gets_the_crisis_answer(servers):
         assert "safety/crisis" in content_ids(servers.say(sender, button(reply, label)))
 
 
+def test_a_typed_answer_to_the_check_in_is_taken_as_she_meant_it(servers):
+    # Typed, not tapped: yes or unsure gets the crisis answer; a plain no takes her back.
+    for typed, crisis in (("not sure honestly", True), ("yeah", True), ("hmm", True), ("no", False)):
+        sender = new_sender()
+        reply = servers.say(sender, "ive made a will and im putting everything in order")
+        assert content_ids(reply) == ["safety/check-in"]
+        after = content_ids(servers.say(sender, typed))
+        assert ("safety/crisis" in after) is crisis, (typed, after)
+        if not crisis:
+            assert after[0] == "meta/checkin-ok", (typed, after)
+
+
 def test_harm_already_done_gets_get_checked_now(servers):
     reply = content_ids(servers.say(new_sender(), "i took a load of tablets earlier but im fine now"))
     assert reply[0] == "safety/get-checked"
