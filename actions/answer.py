@@ -85,7 +85,7 @@ def send_plan(dispatcher: CollectingDispatcher, tracker: Tracker, turn: dialogue
     events: list = []
     for step in planned.steps:
         extra = tuple(Button(title, payload) for title, payload in step.extra_buttons)
-        if step.content_id == ids.KEEP_GOING:
+        if step.content_id in (ids.KEEP_GOING, ids.THANKS):
             extra = tuple(Button(t, p) for t, p in
                           dialogue.keep_going_buttons(content, dialogue.current_item(content, turn)))
         events += show(dispatcher, tracker, step.content_id, step.part, extra)

@@ -13,6 +13,7 @@ FALLBACK = "meta/fallback"                # not understood: the likeliest topics
 ERROR = "meta/error"                      # something broke; never "deleted" when it was not
 FORGET_ME = "meta/forget-me"              # the one reply that means her conversation was deleted
 KEEP_GOING = "meta/keep-going"            # "ok", "idk" mid-conversation
+THANKS = "meta/thanks"                    # "thanks": like "ok", it offers her next steps
 WHAT_CAN_YOU_DO = "meta/what-can-you-do"
 SUPPORTER = "meta/supporter"              # someone writing about her
 NOT_A_LAWYER = "meta/not-a-lawyer"        # said once per conversation, after the first stage
@@ -30,6 +31,6 @@ TALK_TO_PERSON = "help/talk-to-person"
 OTHER_NATIONS = "help/other-nations"
 RIGHTS_OVERVIEW = "rights/overview"
 
-SPECIAL = (GREETING, FALLBACK, ERROR, FORGET_ME, KEEP_GOING, WHAT_CAN_YOU_DO, SUPPORTER, NOT_A_LAWYER,
+SPECIAL = (GREETING, FALLBACK, ERROR, FORGET_ME, KEEP_GOING, THANKS, WHAT_CAN_YOU_DO, SUPPORTER, NOT_A_LAWYER,
            CRISIS, DANGER, DOMESTIC_ABUSE, CHECK_IN, QUICK_EXIT, ADVOCACY, TALK_TO_PERSON, OTHER_NATIONS,
            RIGHTS_OVERVIEW)

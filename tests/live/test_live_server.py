@@ -42,6 +42,16 @@ def test_walk_forward_and_back_through_the_stages(servers, content):
     assert content_ids(servers.say(sender, "/nav_back")) == ["stage/section-47"]
 
 
+def test_thanks_mid_conversation_offers_her_next_steps(servers, content):
+    # Issue 15: "thanks" keeps the conversation going, like "ok": her stage's next step.
+    sender = "thanker"
+    servers.say(sender, "they want to do a section 47 on my kids")
+    reply = servers.say(sender, "ok thanks")
+    assert content_ids(reply) == ["meta/thanks"]
+    following = content.item(content.item("stage/section-47").next[0])
+    assert following.title in [b["title"] for b in reply[0].get("buttons") or []]
+
+
 def test_every_reply_from_content_carries_its_id(servers):
     for text in ["hi", "can i get legal aid", "what does parental responsibility mean", "thanks", "bye"]:
         messages = servers.say("ids", text)
