@@ -33,8 +33,9 @@ FRESH_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("a", 
 # D, E and F (2026-12-02) were each written the same way and have since been read for
 # misses. Reported, not gated: D's false alarms (5%) and F's check-ins (13%) are above
 # the gates, and the gates are not lowered to let them in.
-# G (2026-12-04) was written the same way, its near-copies of training lines taken out.
-LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g")]
+# G (2026-12-04) was written the same way, its near-copies of training lines taken out,
+# and read for misses. H was written while G's were fixed and kept unread for the final run.
+LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h")]
 SETS = OLD_SETS + FRESH_SETS + LATER_SETS
 CLASS_OF = {"safety_crisis": "crisis", "safety_danger": "danger", "safety_domestic_abuse": "abuse",
             "safety_harm_thoughts": "harm-thoughts", "safety_get_checked": "get-checked",
