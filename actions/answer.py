@@ -50,12 +50,16 @@ def _before_check_in(tracker: Tracker) -> list[tuple[str, float]]:
 
 
 def _answers_check_in(tracker: Tracker) -> bool:
-    """Whether her message before this one got the safety check-in."""
+    """Whether the bot's last answer was the safety check-in: her message before this one
+    got it, or every message since it was neither yes nor no and was asked it again."""
     users = [e for e in tracker.events if e.get("event") == "user"]
-    if len(users) < 2:
-        return False
-    parse = users[-2].get("parse_data") or {}
-    return (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT
+    for event in reversed(users[:-1][-4:]):
+        parse = event.get("parse_data") or {}
+        if (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT:
+            return True
+        if not dialogue.asked_again(parse.get("text") or "", (parse.get("intent") or {}).get("name") or ""):
+            return False
+    return False
 
 
 def turn_of(tracker: Tracker) -> dialogue.Turn:

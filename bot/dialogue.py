@@ -27,8 +27,8 @@ FALLBACK = "nlu_fallback"
 CHECK_IN_INTENT = "safety_check_in"
 # Her typed answer to the check-in ("are you thinking of ending your life?"). Unsure or
 # yes anywhere gets the crisis answer; a plain no is the "No, I'm OK" button; anything
-# else that is no topic of its own ("ok", "hmm") is not a no either (issue 14: never
-# guess "no"). A new question asked instead is answered.
+# else that is no topic of its own ("ok", "hmm") is not taken for a no: she is asked
+# again (issue 14: never guess "no"). A new question asked instead is answered.
 UNSURE = re.compile(r"\b(not sure|unsure|don'?t know|dont no|dunno|idk|maybe|i think so|kind of|sort of|kinda)\b",
                     re.IGNORECASE)
 YES = re.compile(r"^\W*(yes|yeah|yea|yep|yup|yh|ye|ya|aye|y|sometimes|a bit|a little|probably|i guess)\b",
@@ -105,7 +105,7 @@ class Turn:
     language: str | None = None           # her message's language, when not English
     other_nation: bool = False            # she named a place in Wales, Scotland or NI
     pending: list[tuple[str, float]] = field(default_factory=list)  # ranking before a check-in
-    after_check_in: bool = False          # her last message got the safety check-in
+    after_check_in: bool = False          # the bot's last question was the safety check-in
     sms: bool = False                     # a text message: its stage texts carry the not-a-lawyer line
 
 
@@ -317,8 +317,8 @@ def plan(content: Content, turn: Turn) -> Plan:
             return Plan(steps + [Step(ids.CRISIS)], frozenset(told))
         if NO.match(text):
             intent = "checkin_no"
-        elif intent in NOT_A_NO_INTENTS:
-            return Plan(steps + [Step(ids.CRISIS)], frozenset(told))
+        elif asked_again(text, intent):
+            return Plan(steps + [Step(ids.CHECK_IN)], frozenset(told))
     if kind := _follow_up_in_other_words(content, turn):
         intent = FOLLOW_UP_PREFIX + kind
     elif intent == FALLBACK and (kind := _clear_follow_up(content, turn)):
@@ -358,6 +358,12 @@ def plan(content: Content, turn: Turn) -> Plan:
     # Only the items that exist: content may lag behind a planned id during an edit.
     steps = [s for s in steps if s.content_id in content.items]
     return Plan(steps or [Step(ids.FALLBACK)], frozenset(told))
+
+
+def asked_again(text: str, intent: str) -> bool:
+    """Her reply to the check-in is neither yes, unsure nor no, and no topic of its own:
+    the check-in is asked again."""
+    return intent in NOT_A_NO_INTENTS and not (UNSURE.search(text) or YES.match(text) or NO.match(text))
 
 
 def _asked_beside_no(content: Content, turn: "Turn") -> str | None:

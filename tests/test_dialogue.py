@@ -269,9 +269,12 @@ def test_a_typed_yes_or_not_sure_to_the_check_in_gets_the_crisis_answer(content)
     # is "ok". Neither is a no (issue 14: "Yes" or "not sure" gets the crisis answer).
     crisis = content.items["safety/crisis"]
     for text, intent in [("not sure honestly", "dont_know"), ("yeah", "keep_going"), ("yes i am", "meta_bot_identity"),
-                         ("maybe", "keep_going"), ("hmm", "nlu_fallback"), ("ok", "keep_going")]:
+                         ("maybe", "keep_going")]:
         got = steps(content, intent=intent, text=text, after_check_in=True)
         assert got == [(crisis.id, "main")], (text, got)
+    # Neither yes nor no ("ok", "hmm"): not taken for a no, she is asked again.
+    for text, intent in [("hmm", "nlu_fallback"), ("ok", "keep_going")]:
+        assert steps(content, intent=intent, text=text, after_check_in=True) == [("safety/check-in", "main")]
     # The same words at any other time keep the conversation going.
     assert steps(content, intent="keep_going", text="yeah")[0][0] != crisis.id
 

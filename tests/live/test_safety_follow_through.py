@@ -64,8 +64,9 @@ def test_yes_or_not_sure_to_the_check_in_gets_the_crisis_answer(servers):
 
 
 def test_a_typed_answer_to_the_check_in_is_taken_as_she_meant_it(servers):
-    # Typed, not tapped: yes or unsure gets the crisis answer; a plain no takes her back.
-    for typed, crisis in (("not sure honestly", True), ("yeah", True), ("hmm", True), ("no", False)):
+    # Typed, not tapped: yes or unsure gets the crisis answer; a plain no takes her back;
+    # neither ("hmm") asks again, and then her answer to that counts.
+    for typed, crisis in (("not sure honestly", True), ("yeah", True), ("no", False)):
         sender = new_sender()
         reply = servers.say(sender, "ive made a will and im putting everything in order")
         assert content_ids(reply) == ["safety/check-in"]
@@ -73,6 +74,12 @@ def test_a_typed_answer_to_the_check_in_is_taken_as_she_meant_it(servers):
         assert ("safety/crisis" in after) is crisis, (typed, after)
         if not crisis:
             assert after[0] == "meta/checkin-ok", (typed, after)
+        # Her answer counted once: "ok" after it is not asked the check-in again.
+        assert "safety/check-in" not in content_ids(servers.say(sender, "ok"))
+    sender = new_sender()
+    servers.say(sender, "ive made a will and im putting everything in order")
+    assert content_ids(servers.say(sender, "hmm")) == ["safety/check-in"]
+    assert "safety/crisis" in content_ids(servers.say(sender, "yeah"))
 
 
 def test_harm_already_done_gets_get_checked_now(servers):
