@@ -18,6 +18,7 @@ from bot.dates import today_in_london
 from bot.deadlines import PROCEEDINGS, compute, values
 from bot.language import detect, languages
 from bot.nations import names_other_nation
+from bot.privacy.stored_events import content_id_of
 from bot.render import Button, Channel
 
 
@@ -50,15 +51,15 @@ def _before_check_in(tracker: Tracker) -> list[tuple[str, float]]:
 
 
 def _answers_check_in(tracker: Tracker) -> bool:
-    """Whether the bot's last answer was the safety check-in: her message before this one
-    got it, or every message since it was neither yes nor no and was asked it again."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    for event in reversed(users[:-1][-4:]):
-        parse = event.get("parse_data") or {}
-        if (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT:
-            return True
-        if not dialogue.asked_again(parse.get("text") or "", (parse.get("intent") or {}).get("name") or ""):
+    """Whether the bot's last answer, before her message now, was the safety check-in (the
+    first time, or asked again). Read from the content ids the bot events carry: her own
+    words may not be kept."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    for event in reversed(tracker.events[:users[-1]] if users else []):
+        if event.get("event") == "user":
             return False
+        if event.get("event") == "bot" and content_id_of(event) == ids.CHECK_IN:
+            return True
     return False
 
 
