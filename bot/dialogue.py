@@ -6,6 +6,9 @@ this module only chooses which, in which order, with which buttons.
 
 - an item she asked for, then its `then` item (a feeling, then the help that fits);
 - follow-ups ("is that allowed", "how long") answered from the item she is on;
+- her typed answer to the safety check-in: yes or unsure gets the crisis answer, no
+  takes her back, neither asks again;
+- an unsure message read beside the item she is on (its linked topics);
 - short replies ("ok", "no") and "I don't get it" keep the conversation going;
 - a long message with several worries: the main one answered, the rest offered;
 - unsure: the likeliest topics as buttons and a person to talk to, never a dead end;
