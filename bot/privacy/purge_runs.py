@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.privacy import settings
 from bot.privacy.retention import purge_idle
+from bot.tables import create_tables
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def every_hours() -> float:
 
 
 def create_table(engine: sa.engine.Engine) -> None:
-    metadata.create_all(engine, tables=[purge_runs])
+    create_tables(engine, metadata, [purge_runs])
 
 
 def _insert(connection):

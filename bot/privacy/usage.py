@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.privacy.stored_events import content_id_of
+from bot.tables import create_tables
 
 metadata = sa.MetaData()
 usage_daily = sa.Table(
@@ -42,7 +43,7 @@ Key = tuple[str, str, str]
 
 
 def create_table(engine: sa.engine.Engine) -> None:
-    metadata.create_all(engine, tables=[usage_daily])
+    create_tables(engine, metadata, [usage_daily])
 
 
 def day_of(timestamp: float | None) -> str:

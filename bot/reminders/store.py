@@ -35,6 +35,7 @@ from typing import Callable, Iterable
 import sqlalchemy as sa
 
 from bot.reminders.parse import LONDON
+from bot.tables import create_tables
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ class ReminderStore:
     def __init__(self, engine: sa.engine.Engine, chat_key: Callable[[str], str]):
         """`chat_key` turns a conversation id into the keyed hash kept in `chat`."""
         self.engine, self.chat_key = engine, chat_key
-        METADATA.create_all(engine, checkfirst=True)
+        create_tables(engine, METADATA)
 
     @classmethod
     def from_url(cls, url, chat_key: Callable[[str], str]) -> "ReminderStore":

@@ -36,6 +36,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.privacy import settings
 from bot.sms.render import Choice
+from bot.tables import create_tables
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class SmsState:
             engine = engine_for(where)
         self.engine = engine
         self._clock = clock
-        metadata.create_all(engine, tables=TABLES)
+        create_tables(engine, metadata, TABLES)
         self._move_legacy_tables()
 
     @classmethod
