@@ -265,7 +265,7 @@ class Cluster:
                 "--port", str(port), "--credentials", str(ROOT / "credentials.yml"),
                 "--endpoints", str(ROOT / "endpoints.cluster.yml"),
                 # The HTTP API (trackers) on loopback only, behind a token; nginx never routes to it.
-                "--enable-api", "--auth-token", self.api_token, "--cors", *web]
+                "--enable-api", f"--auth-token={self.api_token}", "--cors", *web]
         return Service(f"rasa-{index + 1}", argv, env={**self.store_env(), **self.rasa_env},
                        ready=lambda: http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"))
 
