@@ -42,8 +42,12 @@ SETS = {
     # Written 2026-12-04 the same way while G's misses were being fixed; its first run was
     # read for misses.
     "H": (ROOT / "tests" / "nlu" / "fresh_h.yml", ROOT / "tests" / "conversations" / "conversations_h.yml"),
-    # Written 2026-12-04 after every change of the day, and run once for the closing figures.
-    "I (final)": (ROOT / "tests" / "nlu" / "fresh_i.yml", ROOT / "tests" / "conversations" / "conversations_i.yml"),
+    # Written 2026-12-04 after every change of the day, and run once for the closing figures;
+    # read for misses on 2026-12-06.
+    "I": (ROOT / "tests" / "nlu" / "fresh_i.yml", ROOT / "tests" / "conversations" / "conversations_i.yml"),
+    # Written 2026-12-06 the same way before that day's changes; run once at the start for
+    # the figures before them (not read), and once at the end for the closing figures.
+    "J (final)": (ROOT / "tests" / "nlu" / "fresh_j.yml", ROOT / "tests" / "conversations" / "conversations_j.yml"),
 }
 HARD_KINDS = ("situation", "feeling", "fragment", "third-person")
 # The targets (15), and what --gate holds make test to: the figures reached,

@@ -35,8 +35,10 @@ FRESH_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("a", 
 # the gates, and the gates are not lowered to let them in.
 # G (2026-12-04) was written the same way, its near-copies of training lines taken out,
 # and read for misses. H was written while G's were fixed, run once, then read for misses.
-# I was written after every change of 2026-12-04 and run once for the closing figures.
-LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i")]
+# I was written after every change of 2026-12-04 and run once for the closing figures;
+# it was read for misses on 2026-12-06. J was written on 2026-12-06 before that day's
+# changes, run once then for the figures before them (not read), and once at the end.
+LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i", "j")]
 SETS = OLD_SETS + FRESH_SETS + LATER_SETS
 CLASS_OF = {"safety_crisis": "crisis", "safety_danger": "danger", "safety_domestic_abuse": "abuse",
             "safety_harm_thoughts": "harm-thoughts", "safety_get_checked": "get-checked",
