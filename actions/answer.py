@@ -40,22 +40,32 @@ def _ranking(parse: dict) -> list[tuple[str, float]]:
 
 
 def _before_check_in(tracker: Tracker) -> list[tuple[str, float]]:
-    """What she asked in the message that got the safety check-in, if the last one did."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    for event in reversed(users[:-1]):
-        parse = event.get("parse_data") or {}
-        if (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT:
-            return [(i, c) for i, c in _ranking(parse) if not i.startswith("safety_")]
-        return []
+    """What she asked in the message that got the safety check-in, if the bot's answers since
+    have all been the check-in (asked once, or asked again after an unclear reply)."""
+    answered_by_check_in = False  # the bot's answer to the user message being looked at
+    for event in reversed(tracker.events[:_last_user_index(tracker)]):
+        if event.get("event") == "bot":
+            answered_by_check_in = answered_by_check_in or content_id_of(event) == ids.CHECK_IN
+        elif event.get("event") == "user":
+            if not answered_by_check_in:
+                return []
+            parse = event.get("parse_data") or {}
+            if (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT:
+                return [(i, c) for i, c in _ranking(parse) if not i.startswith("safety_")]
+            answered_by_check_in = False  # an unclear reply, itself answered by the check-in
     return []
+
+
+def _last_user_index(tracker: Tracker) -> int:
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    return users[-1] if users else 0
 
 
 def _answers_check_in(tracker: Tracker) -> bool:
     """Whether the bot's last answer, before her message now, was the safety check-in (the
     first time, or asked again). Read from the content ids the bot events carry: her own
     words may not be kept."""
-    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
-    for event in reversed(tracker.events[:users[-1]] if users else []):
+    for event in reversed(tracker.events[:_last_user_index(tracker)]):
         if event.get("event") == "user":
             return False
         if event.get("event") == "bot" and content_id_of(event) == ids.CHECK_IN:

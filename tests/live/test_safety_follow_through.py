@@ -82,6 +82,17 @@ def test_a_typed_answer_to_the_check_in_is_taken_as_she_meant_it(servers):
     assert "safety/crisis" in content_ids(servers.say(sender, "yeah"))
 
 
+def test_no_after_the_check_in_was_asked_again_still_answers_her_first_question(servers):
+    # Her first message held a question; an unclear reply ("hmm") gets the check-in again,
+    # and her "no" to that takes her back to the question she first asked.
+    sender = new_sender()
+    first = servers.say(sender, "ive sorted out who gets my things. what is a child protection conference")
+    assert content_ids(first) == ["safety/check-in"]
+    assert content_ids(servers.say(sender, "hmm")) == ["safety/check-in"]
+    after = content_ids(servers.say(sender, "no"))
+    assert after[:2] == ["meta/checkin-ok", "stage/icpc"], after
+
+
 def test_harm_already_done_gets_get_checked_now(servers):
     reply = content_ids(servers.say(new_sender(), "i took a load of tablets earlier but im fine now"))
     assert reply[0] == "safety/get-checked"
