@@ -100,3 +100,17 @@ def test_a_phrase_keeps_its_own_answer_when_the_classifier_is_not_sure_of_anothe
 def test_an_unsure_sign_of_harm_already_done_gets_checked_rather_than_asked():
     assert decide("had a few of my pills more than i should, im alright",
                   ranking(("safety_get_checked", 0.55), ("stage_icpc", 0.2)), 0.7) == ("safety_get_checked", False)
+
+
+def test_a_sign_in_one_sentence_counts_though_the_whole_message_is_a_question():
+    # "I've sorted who gets my things. What is a conference?": over the whole message the
+    # question drowns the sign; in its own sentence it is heard, and she is asked.
+    whole = ranking(("stage_icpc", 0.75), ("safety_check_in", 0.08))
+    alone = [ranking(("safety_check_in", 0.9), ("stage_icpc", 0.02)), ranking(("stage_icpc", 0.95))]
+    text = "ive sorted who gets my things. what is a conference"
+    assert decide(text, whole, 0.4) == (None, False)
+    assert decide(text, whole, 0.4, alone) == ("safety_check_in", False)
+    unsure = [ranking(("safety_crisis", 0.2), ("safety_check_in", 0.2)), ranking(("stage_icpc", 0.95))]
+    assert decide(text, whole, 0.4, unsure) == ("safety_check_in", False)
+    calm = [ranking(("stage_icpc", 0.9)), ranking(("rights_legal_aid", 0.9))]
+    assert decide(text, whole, 0.4, calm) == (None, False)

@@ -26,6 +26,7 @@ PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.DOTALL)
 LONG_WORDS = 15
 TOPIC_MIN = 0.5
 MAX_SENTENCES = 6
+SENTENCE_RANKING = 5   # intents kept per sentence: enough for the safety check's sums
 
 
 def sentences(text: str) -> list[str]:
@@ -33,16 +34,21 @@ def sentences(text: str) -> list[str]:
     return [p for p in (p.strip() for p in parts) if len(p.split()) >= 3][:MAX_SENTENCES]
 
 
-def topics(model: IntentModel, text: str, top: str) -> list[str]:
+def sentence_rankings(model: IntentModel, text: str) -> list[list[tuple[str, float]]]:
+    """Each sentence's own ranking, when the message has two or more: a warning sign said
+    beside a question ("I've sorted who gets my things. What is a conference?") is heard
+    in its own sentence, where the question does not drown it."""
+    parts = sentences(text)
+    return [model.rank(part, SENTENCE_RANKING) for part in parts] if len(parts) >= 2 else []
+
+
+def topics(rankings: list[list[tuple[str, float]]], text: str, top: str) -> list[str]:
     """The intents of a long message's other sentences, most sure first."""
     if len(text.split()) < LONG_WORDS:
         return []
     found: dict[str, float] = {}
-    parts = sentences(text)
-    if len(parts) < 2:
-        return []
-    for part in parts:
-        name, confidence = model.rank(part, 1)[0]
+    for ranking in rankings:
+        name, confidence = ranking[0]
         if confidence >= TOPIC_MIN and name != top:
             found[name] = max(found.get(name, 0.0), confidence)
     return sorted(found, key=found.get, reverse=True)
@@ -93,5 +99,7 @@ class MeaningIntentClassifier(GraphComponent, IntentClassifier):
                        for name, confidence in self.model.rank(message.get(TEXT), self.config["ranking_length"])]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            message.set("topics", topics(self.model, message.get(TEXT), ranking[0]["name"]), add_to_output=True)
+            per_sentence = sentence_rankings(self.model, message.get(TEXT))
+            message.set("sentence_rankings", per_sentence)  # for the safety check, not the output
+            message.set("topics", topics(per_sentence, message.get(TEXT), ranking[0]["name"]), add_to_output=True)
         return messages

@@ -17,7 +17,7 @@ It combines the reviewed phrase list (bot/safety.py) with the classifier:
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -65,18 +65,23 @@ def refine(safety: str, ranking: list[dict]) -> str:
     return name if best >= REFINE_FROM else safety
 
 
-def decide(text: str, ranking: list[dict], threshold: float) -> tuple[str | None, bool]:
-    """(safety intent or None, whether to drop the classifier's safety guess)."""
+def decide(text: str, ranking: list[dict], threshold: float,
+           sentences: Sequence[list[dict]] = ()) -> tuple[str | None, bool]:
+    """(safety intent or None, whether to drop the classifier's safety guess).
+    `sentences`: each sentence's own ranking, for a message of two or more; a sign in
+    one sentence counts as if she had said only that."""
     finding = check(text)
     if finding.kind:
         return refine(INTENT_FOR[finding.kind], ranking), False
-    for entry in ranking:
-        if entry.get("name") in SAFETY_INTENTS and entry.get("confidence", 0) >= threshold:
-            return (None, True) if finding.idiom else (entry["name"], False)
+    for heard in (ranking, *sentences):
+        for entry in heard:
+            if entry.get("name") in SAFETY_INTENTS and entry.get("confidence", 0) >= threshold:
+                return (None, True) if finding.idiom else (entry["name"], False)
     if not finding.idiom:
-        unsure = sum(e.get("confidence", 0) for e in ranking if e.get("name") in RISK_INTENTS)
-        if unsure >= CHECK_IN_FROM:
-            return refine(CHECK_IN, ranking), False
+        for heard in (ranking, *sentences):
+            unsure = sum(e.get("confidence", 0) for e in heard if e.get("name") in RISK_INTENTS)
+            if unsure >= CHECK_IN_FROM:
+                return refine(CHECK_IN, heard), False
     # No phrase and no sure guess: a safety intent on top is only an unsure guess.
     top = ranking[0].get("name") if ranking else None
     return None, finding.idiom or top in SAFETY_INTENTS
@@ -119,7 +124,9 @@ class SafetyCheck(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             ranking = list(message.get("intent_ranking") or [])
-            safety, demote = decide(message.get("text") or "", ranking, self.threshold)
+            sentences = [[{"name": n, "confidence": c} for n, c in heard]
+                         for heard in message.get("sentence_rankings") or []]
+            safety, demote = decide(message.get("text") or "", ranking, self.threshold, sentences)
             if safety:
                 promoted = promote(safety, ranking)
                 message.set("intent", promoted[0], add_to_output=True)
