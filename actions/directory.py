@@ -111,6 +111,10 @@ class ActionFindAdvocate(Action):
             near = Button(renderer().label("find_near_me"), "/help_advocacy")
             send_item(dispatcher, tracker, FALLBACK_ANSWER, extra_buttons=(near,))
             return [SlotSet("last_item", FALLBACK_ANSWER)]
+        if not found.found and intent in ASKING_FOR_HELP and tracker.get_slot("last_item") == ids.OTHER_NATIONS:
+            # "Who can help me there", just after she named a place in Wales, Scotland or
+            # NI: where to get help there, not a question about a place in England.
+            return show(dispatcher, tracker, ids.OTHER_NATIONS, "answer:what_now")
         if not found.found and intent in ASKING_FOR_HELP:
             area = default_areas().authorities.get(tracker.get_slot("area") or "")
             if area is None:

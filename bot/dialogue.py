@@ -60,7 +60,7 @@ OFFER_MIN = 0.04
 MAX_OFFERS = 3
 # Topics with versions for some situations (kinship carers, placement and adoption): the
 # version beside the item she is on is answered instead (situation_version).
-SITUATION_VERSIONS = {"rights/legal-aid": "legal-aid"}
+SITUATION_VERSIONS = {"rights/legal-aid": "legal-aid", "stage/assessments": "viability"}
 # A follow-up kind no item answers itself is answered by one of these items.
 FOLLOW_UP_ELSEWHERE = {
     "free": "rights/legal-aid",
@@ -71,6 +71,8 @@ FOLLOW_UP_ELSEWHERE = {
     "what_now": ids.RIGHTS_OVERVIEW,
     "how_long": ids.RIGHTS_OVERVIEW,
 }
+FOLLOW_UP_LOOKALIKES = {"meta_triage_meeting", "meta_triage_letter", "meta_triage_baby", "meta_triage_removed",
+                        "stage_appeal"}
 # "How long" with nothing before it to follow: the time limits mothers ask about most,
 # offered after any the classifier also heard ("72 hrs" is police protection).
 HOW_LONG_OFFERS = ("dates/proceedings-deadline", "dates/police-protection-end", "dates/epo-end")
@@ -205,7 +207,9 @@ def current_item(content: Content, turn: Turn) -> Item | None:
 def follow_up_item(content: Content, kind: str, turn: Turn) -> Item | None:
     """The item a follow-up of this kind is about: the last one shown or her stage,
     whichever answers it ("how long" after a date worked out is about her stage)."""
-    candidates = [content.items[c] for c in (turn.last_item, turn.stage)
+    # "What do I do now" is about her situation: her stage first, then what she last read.
+    order = (turn.stage, turn.last_item) if kind == "what_now" else (turn.last_item, turn.stage)
+    candidates = [content.items[c] for c in order
                   if c in content.items and not c.startswith(("meta/", "safety/"))]
     return next((i for i in candidates if i.answer(kind)), candidates[0] if candidates else None)
 
@@ -215,7 +219,9 @@ def _follow_up_in_other_words(content: Content, turn: Turn) -> str | None:
     legal aid topic) while the item she is on answers that follow-up itself: its kind.
     The classifier must also see the follow-up (FOLLOW_UP_MIN), so a new topic asked
     outright is still answered as that topic."""
-    homes = {intent_for(home) for home in FOLLOW_UP_ELSEWHERE.values()}
+    # Also the words of a first message ("who comes to the meeting" is the meeting triage;
+    # "can i appeal" the appeal stage), which mid-conversation are about the item she is on.
+    homes = {intent_for(home) for home in FOLLOW_UP_ELSEWHERE.values()} | FOLLOW_UP_LOOKALIKES
     if turn.intent not in homes or len((turn.text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
     for name, confidence in turn.ranking:

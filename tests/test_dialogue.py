@@ -254,6 +254,37 @@ def test_legal_aid_asked_beside_a_situation_with_its_own_legal_aid_gets_that_ver
     assert steps(content, intent=legal_aid.intent, text="do i get legal aid")[0] == (legal_aid.id, "main")
 
 
+def test_being_assessed_beside_kinship_care_is_the_family_and_friends_assessment(content):
+    # "who assesses me" from a grandmother on the kinship item: the assessment of a
+    # relative as a carer, which that item links to, not the parents' assessments.
+    kinship = content.items["help/kinship-carers"]
+    near = dialogue.nearby_items(content, Turn(intent="", ranking=[], last_item=kinship.id))
+    version = next(i for i in sorted(near) if "viability" in i and not i.startswith("glossary/"))
+    assessments = content.items["stage/assessments"]
+    got = steps(content, intent=assessments.intent, text="who assesses me", last_item=kinship.id)
+    assert got[0] == (version, "main")
+    assert steps(content, intent=assessments.intent, text="who assesses me")[0] == (assessments.id, "main")
+
+
+def test_what_now_after_a_side_question_is_about_her_stage(content):
+    # "is a solicitor free" then "what do i do now": her situation, not legal aid.
+    stage = next(i for i in content.items.values() if i.is_stage and i.answer("what_now"))
+    got = steps(content, intent="followup_what_now", last_item="rights/legal-aid", stage=stage.id)
+    assert got == [(stage.id, "answer:what_now")]
+
+
+def test_words_of_a_first_message_mid_conversation_follow_the_item_she_is_on(content):
+    # "who comes to the meeting" after the pre-proceedings stage is about that meeting,
+    # though as a first message it would be the "which meeting?" question.
+    item = next(i for i in content.items.values() if i.is_stage and i.answer("who"))
+    ranking = [("meta_triage_meeting", 0.59), ("followup_who", 0.34)]
+    got = steps(content, intent="meta_triage_meeting", text="who comes to the meeting", ranking=ranking,
+                last_item=item.id)
+    assert got == [(item.id, "answer:who")]
+    first = steps(content, intent="meta_triage_meeting", text="who comes to the meeting", ranking=ranking)
+    assert first[0][0] == content.by_intent("meta_triage_meeting").id
+
+
 def test_an_unsure_message_about_an_item_that_links_to_hers_is_answered_as_that_topic(content):
     # Links count both ways: an item that lists hers as a follow-up is next to it too.
     here = content.items["glossary/letterbox-contact"]

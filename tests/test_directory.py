@@ -454,6 +454,16 @@ def test_find_an_advocate_in_hastings_lists_local_first(clock):
     assert "Hastings" not in str(slots.values()).replace("help/", "")
 
 
+def test_help_asked_for_just_after_another_nation_is_help_there(content):
+    # "who can help me there" after she said she lives in Wales: where to get help where
+    # she lives, not "which town in England?".
+    tracker = make_tracker("help_advocacy", {"last_item": "help/other-nations"}, text="who can help me there")
+    messages, _ = run_action(ActionFindAdvocate(), tracker)
+    assert ids(messages) == ["help/other-nations"]
+    assert messages[0]["metadata"]["part"] == "answer"
+    assert "Wales" in messages[0]["text"] and "Scotland" in messages[0]["text"]
+
+
 def test_leeds_gets_leeds(clock):
     clock("2026-12-02 10:00")
     messages, slots = run_action(ActionFindAdvocate(), make_tracker("give_area", {"area_asked": True}, text="Leeds"))
