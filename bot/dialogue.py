@@ -71,6 +71,7 @@ FOLLOW_UP_ELSEWHERE = {
     "what_now": ids.RIGHTS_OVERVIEW,
     "how_long": ids.RIGHTS_OVERVIEW,
 }
+ATTENDING = re.compile(r"\b(come|comes|coming|go|goes|going|there|attend\w*|be at|turn up|sit in)\b", re.IGNORECASE)
 FOLLOW_UP_LOOKALIKES = {"meta_triage_meeting", "meta_triage_letter", "meta_triage_baby", "meta_triage_removed",
                         "stage_appeal"}
 # "How long" with nothing before it to follow: the time limits mothers ask about most,
@@ -207,8 +208,10 @@ def current_item(content: Content, turn: Turn) -> Item | None:
 def follow_up_item(content: Content, kind: str, turn: Turn) -> Item | None:
     """The item a follow-up of this kind is about: the last one shown or her stage,
     whichever answers it ("how long" after a date worked out is about her stage)."""
-    # "What do I do now" is about her situation: her stage first, then what she last read.
-    order = (turn.stage, turn.last_item) if kind == "what_now" else (turn.last_item, turn.stage)
+    # "What do I do now" is about her situation, and "who comes to it" about a meeting or
+    # hearing: her stage first, then what she last read (legal aid's "who" is who gets it).
+    stage_first = kind == "what_now" or (kind == "who" and ATTENDING.search(turn.text or ""))
+    order = (turn.stage, turn.last_item) if stage_first else (turn.last_item, turn.stage)
     candidates = [content.items[c] for c in order
                   if c in content.items and not c.startswith(("meta/", "safety/"))]
     return next((i for i in candidates if i.answer(kind)), candidates[0] if candidates else None)

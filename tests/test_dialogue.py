@@ -273,6 +273,18 @@ def test_what_now_after_a_side_question_is_about_her_stage(content):
     assert got == [(stage.id, "answer:what_now")]
 
 
+def test_who_comes_after_a_side_question_is_about_her_stage_and_who_gets_it_is_not(content):
+    # After "is the solicitor free": "who comes to the meeting" is her stage's meeting;
+    # "who can get it" is about legal aid.
+    stage = next(i for i in content.items.values() if i.is_stage and i.answer("who"))
+    side = content.items["rights/legal-aid"]
+    assert side.answer("who")
+    came = steps(content, intent="followup_who", text="who comes to it", last_item=side.id, stage=stage.id)
+    assert came == [(stage.id, "answer:who")]
+    gets = steps(content, intent="followup_who", text="who can get it", last_item=side.id, stage=stage.id)
+    assert gets == [(side.id, "answer:who")]
+
+
 def test_words_of_a_first_message_mid_conversation_follow_the_item_she_is_on(content):
     # "who comes to the meeting" after the pre-proceedings stage is about that meeting,
     # though as a first message it would be the "which meeting?" question.
