@@ -60,7 +60,7 @@ OFFER_MIN = 0.04
 MAX_OFFERS = 3
 # Topics with versions for some situations (kinship carers, placement and adoption): the
 # version beside the item she is on is answered instead (situation_version).
-SITUATION_VERSIONS = {"rights/legal-aid": "legal-aid", "stage/assessments": "viability"}
+SITUATION_VERSIONS = {"rights/legal-aid": "legal-aid"}
 # A follow-up kind no item answers itself is answered by one of these items.
 FOLLOW_UP_ELSEWHERE = {
     "free": "rights/legal-aid",
@@ -190,8 +190,8 @@ def situation_version(content: Content, item_id: str, turn: Turn) -> str:
     """A topic that differs by situation (SITUATION_VERSIONS), in its version for the
     item she is on: "do i get legal aid" beside kinship care is kinship legal aid."""
     stem = SITUATION_VERSIONS.get(item_id)
-    if stem is None or item_id in (turn.last_item, turn.stage):
-        return item_id
+    if stem is None or item_id in (turn.last_item, turn.stage) or (turn.text or "").startswith("/"):
+        return item_id  # a button names the item itself
     versions = sorted(i for i in nearby_items(content, turn) if stem in i and i != item_id
                       and not i.startswith("glossary/"))
     return versions[0] if versions else item_id

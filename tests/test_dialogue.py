@@ -250,20 +250,10 @@ def test_legal_aid_asked_beside_a_situation_with_its_own_legal_aid_gets_that_ver
     legal_aid = content.items["rights/legal-aid"]
     got = steps(content, intent=legal_aid.intent, text="do i get legal aid", last_item=kinship.id)
     assert got[0] == (version, "main")
-    # With nothing before it, the general legal aid item.
+    # With nothing before it, the general legal aid item; and its button is that item.
     assert steps(content, intent=legal_aid.intent, text="do i get legal aid")[0] == (legal_aid.id, "main")
-
-
-def test_being_assessed_beside_kinship_care_is_the_family_and_friends_assessment(content):
-    # "who assesses me" from a grandmother on the kinship item: the assessment of a
-    # relative as a carer, which that item links to, not the parents' assessments.
-    kinship = content.items["help/kinship-carers"]
-    near = dialogue.nearby_items(content, Turn(intent="", ranking=[], last_item=kinship.id))
-    version = next(i for i in sorted(near) if "viability" in i and not i.startswith("glossary/"))
-    assessments = content.items["stage/assessments"]
-    got = steps(content, intent=assessments.intent, text="who assesses me", last_item=kinship.id)
-    assert got[0] == (version, "main")
-    assert steps(content, intent=assessments.intent, text="who assesses me")[0] == (assessments.id, "main")
+    pressed = steps(content, intent=legal_aid.intent, text="/" + legal_aid.intent, last_item=kinship.id)
+    assert pressed[0] == (legal_aid.id, "main")
 
 
 def test_what_now_after_a_side_question_is_about_her_stage(content):
