@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -397,14 +398,8 @@ class Cluster:
         busy = [port for port in ports if port_in_use(port)]
         if busy:
             raise SystemExit(f"ports in use on 127.0.0.1: {busy} (is `make run` running? stop it first)")
-        self._load_secrets()
         started = time.monotonic()
-        self.services["postgres"] = self._postgres()
-        self.services["redis"] = self._redis()
-        for name in ("postgres", "redis"):
-            self.launch(self.services[name])
-        self.wait_ready(["postgres", "redis"], timeout=60)
-        self._postgres_user()
+        self.start_stores()
         self.services["actions"] = self._actions()
         for index in range(len(self.ports.rasa)):
             self.services[f"rasa-{index + 1}"] = self._rasa(index)
@@ -418,6 +413,27 @@ class Cluster:
         self.say(f"cluster: up in {time.monotonic() - started:.0f} s")
         self.supervisor = threading.Thread(target=self._supervise, name="cluster-supervisor", daemon=True)
         self.supervisor.start()
+
+    def start_stores(self, names: tuple[str, ...] = ("postgres", "redis")) -> None:
+        """The shared stores only: the first step of `start`, and on their own for tests of
+        what several servers share (the reminder sender's lock on PostgreSQL)."""
+        for folder in (self.base, self.logs, self.run_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.base.chmod(0o711)  # postgres (not root) must pass through to its own folder
+        self._load_secrets()
+        makers = {"postgres": self._postgres, "redis": self._redis}
+        for name in names:
+            self.services[name] = makers[name]()
+            self.launch(self.services[name])
+        self.wait_ready(list(names), timeout=60)
+        if "postgres" in names:
+            self._postgres_user()
+
+    @property
+    def postgres_url(self) -> str:
+        """The bot's database, as SQLAlchemy names it (what endpoints.cluster.yml builds)."""
+        return (f"postgresql://carebot:{urllib.parse.quote(self.secrets['postgres_password'], safe='')}"
+                f"@127.0.0.1:{self.ports.postgres}/carebot")
 
     def _supervise(self) -> None:
         while not self.stopping.wait(0.2):
