@@ -160,6 +160,26 @@ def test_at_most_four_buttons_and_more_options_shows_the_rest(visit, offline_web
     assert sent[-1][1]["message"] == hidden_first["payload"]
 
 
+def test_typing_a_choice_of_the_latest_answer_sends_that_choice(visit, offline_web, renderer, content):
+    # She types "a court decided" instead of tapping it: the bot gets the button's choice.
+    page = open_chat(visit.page, offline_web)
+    triage = as_rest(renderer, "meta/triage-removed")
+    choice = triage["buttons"][1]
+    sent = answer_as_bot(page, lambda message: [triage])
+    answers = page.locator(f'{BOT}[data-content-id="meta/triage-removed"]')
+    send(page, content, "they took my kids")
+    expect(answers).to_have_count(1)
+    typed = choice["title"].lower().rstrip(".") + "!"
+    send(page, content, typed)
+    expect(answers).to_have_count(2)
+    expect(page.locator(".bw-msg--user").last).to_contain_text(typed)   # her words are shown
+    assert sent[-1][1]["message"] == choice["payload"]
+    # Words that are not a choice go as she typed them.
+    send(page, content, "what does that mean")
+    expect(answers).to_have_count(3)
+    assert sent[-1][1]["message"] == "what does that mean"
+
+
 def test_talk_to_a_person_is_a_button_in_the_greeting_and_never_hidden(visit, offline_web, renderer, content):
     page = open_chat(visit.page, offline_web)
     talk = content.item("help/talk-to-person")

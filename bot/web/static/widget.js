@@ -688,6 +688,24 @@
       message.appendChild(group);
     }
 
+    // The choices of the latest answer: her typed words picking one of them ("a court
+    // decided") are sent as that choice, as a tap would be (the SMS channel does the same).
+    var offered = { batch: null, choices: [] };
+    function remember(choices, batch) {
+      if (!batch || offered.batch !== batch) offered = { batch: batch || null, choices: [] };
+      choices.forEach(function (c) { if (!c.leave) offered.choices.push(c); });
+    }
+    function plainWords(said) {
+      return said.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+    }
+    function typedChoice(said) {
+      var words = plainWords(said);
+      for (var i = 0; i < offered.choices.length; i++) {
+        if (words && plainWords(offered.choices[i].title) === words) return offered.choices[i];
+      }
+      return null;
+    }
+
     function addBot(reply, batch) {
       var message = el("div", "bw-msg bw-msg--bot");
       if (typeof reply.content_id === "string") message.setAttribute("data-content-id", reply.content_id);
@@ -710,7 +728,9 @@
         if (map) map.setCurrent(currentStage);
       }
 
-      addChoices(message, choicesFor(reply, batch || {}));
+      var choices = choicesFor(reply, batch || {});
+      remember(choices, batch);
+      addChoices(message, choices);
       if (readAloud && reply.text) {
         var tail = el("div", "bw-msg-tools");
         tail.appendChild(readAloud.button(spokenText(reply.text)));
@@ -808,7 +828,8 @@
       event.preventDefault();
       var said = input.value.trim();
       if (!said) { input.focus(); return; }
-      if (say(said.slice(0, MAX_MESSAGE_CHARS), said)) input.value = "";
+      var picked = typedChoice(said);
+      if (say(picked ? picked.payload : said.slice(0, MAX_MESSAGE_CHARS), said)) input.value = "";
     });
 
     safeOnline.addEventListener("click", function () { say(config.quick_exit_payload, words.quick_exit); });
