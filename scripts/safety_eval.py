@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 OLD_SETS = [ROOT / "tests" / "safety" / "safety_set.yml", ROOT / "tests" / "safety" / "held_out_set.yml"]
 # Written apart from the phrase list and the training data (issue 14): fresh_a was run
 # first and its misses studied; fresh_b was run next and only its figures read; fresh_c
-# was written last and kept unread, for the final figure. These three are gated.
+# was written last and kept unread, for the final figure. These three are gated. On
+# 2026-12-06 every set but J had its misses read (B's and C's too), so none of them is
+# held out any more: only J's figures say how the bot does on new words.
 FRESH_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("a", "b", "c")]
 # D, E and F (2026-12-02) were each written the same way and have since been read for
 # misses. Reported, not gated: D's false alarms (5%) and F's check-ins (13%) are above
