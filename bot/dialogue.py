@@ -72,6 +72,22 @@ FOLLOW_UP_ELSEWHERE = {
     "how_long": ids.RIGHTS_OVERVIEW,
 }
 ATTENDING = re.compile(r"\b(come|comes|coming|go|goes|going|there|attend\w*|be at|turn up|sit in)\b", re.IGNORECASE)
+# A follow-up asked in its home's own words, where that home stands for one kind only ("is a
+# solicitor free" is legal aid's words for "is it free"): the item she is on answers it
+# when it can, with no follow-up guess of the classifier needed. "Who" only on a stage
+# (who comes to it): legal aid's own "who" is who gets it.
+ONE_KIND_HOMES = {"rights_legal_aid": "free", "rights_advocate_supporter": "who"}
+ASKED = re.compile(r"^(is|do|does|did|can|could|will|would|am|are|how)\b|\?$")
+# Unsure, short and plainly a follow-up by its words ("who knows about it"): the kind.
+FOLLOW_UP_WORDS = {
+    "who": re.compile(r"^who\b"),
+    "how_long": re.compile(r"^how long\b"),
+    "free": re.compile(r"\b(free|cost|costs|pay for it)\b"),
+    "appeal": re.compile(r"\bappeal\b"),
+    "say_no": re.compile(r"^what if i (say no|refuse|don'?t|do not|won'?t)\b"),
+    "what_now": re.compile(r"^(what (do|should|can) i do|what now|what next)\b"),
+    "allowed": re.compile(r"^(is that|is it|are they) (allowed|legal|ok)\b"),
+}
 FOLLOW_UP_LOOKALIKES = {"meta_triage_meeting", "meta_triage_letter", "meta_triage_baby", "meta_triage_removed",
                         "stage_appeal"}
 # "How long" with nothing before it to follow: the time limits mothers ask about most,
@@ -233,6 +249,26 @@ def _follow_up_in_other_words(content: Content, turn: Turn) -> str | None:
             item = follow_up_item(content, kind, turn)
             if item and item.answer(kind) and intent_for(item.id) != turn.intent:
                 return kind
+    kind = ONE_KIND_HOMES.get(turn.intent)
+    home = _item_for(content, turn.intent)
+    asked = ASKED.search((turn.text or "").strip().lower())  # "do i get legal aid", not "legal aid"
+    if kind and home and asked and situation_version(content, home.id, turn) == home.id:
+        item = follow_up_item(content, kind, turn)
+        if item and item.answer(kind) and item.id != home.id and (kind != "who" or item.is_stage):
+            return kind
+    return None
+
+
+def _worded_follow_up(content: Content, turn: Turn) -> str | None:
+    """Unsure, but short and plainly a follow-up by its words, while the item she is on
+    (or her stage) holds that answer: its kind."""
+    text = " ".join((turn.text or "").lower().split())
+    if len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    for kind, words in FOLLOW_UP_WORDS.items():
+        item = follow_up_item(content, kind, turn) if words.search(text) else None
+        if item is not None and item.answer(kind):
+            return kind
     return None
 
 
@@ -333,7 +369,7 @@ def plan(content: Content, turn: Turn) -> Plan:
             return Plan(steps + [Step(ids.CHECK_IN)], frozenset(told))
     if kind := _follow_up_in_other_words(content, turn):
         intent = FOLLOW_UP_PREFIX + kind
-    elif intent == FALLBACK and (kind := _clear_follow_up(content, turn)):
+    elif intent == FALLBACK and (kind := _clear_follow_up(content, turn) or _worded_follow_up(content, turn)):
         intent = FOLLOW_UP_PREFIX + kind
     item = current_item(content, turn)
     if intent.startswith(FOLLOW_UP_PREFIX) and intent[len(FOLLOW_UP_PREFIX):] in FOLLOW_UP_KINDS:

@@ -146,6 +146,38 @@ def test_a_follow_up_in_other_words_is_answered_from_the_item_she_is_on(content)
     assert got == [("rights/unmarried-fathers", "answer:free")]
 
 
+def test_free_asked_in_legal_aid_words_is_answered_by_the_item_she_is_on(content):
+    # "is a solicitor free" after the police interview item: that item says who pays there,
+    # though the classifier heard only legal aid.
+    item = next(i for i in content.items.values() if i.answer("free") and not i.is_stage
+                and not i.id.startswith(("meta/", "safety/")) and i.id != "rights/legal-aid")
+    got = steps(content, intent="rights_legal_aid", text="is a solicitor free", last_item=item.id,
+                ranking=[("rights_legal_aid", 0.95)])
+    assert got == [(item.id, "answer:free")]
+
+
+def test_who_asked_in_supporter_words_follows_a_stage_but_not_legal_aid(content):
+    stage = next(i for i in content.items.values() if i.is_stage and i.answer("who"))
+    supporter = content.by_intent("rights_advocate_supporter")
+    ranking = [("rights_advocate_supporter", 0.9)]
+    on_stage = steps(content, intent=supporter.intent, text="can i bring someone", last_item=stage.id, ranking=ranking)
+    assert on_stage == [(stage.id, "answer:who")]
+    on_legal_aid = steps(content, intent=supporter.intent, text="can i bring someone", last_item="rights/legal-aid",
+                         ranking=ranking)
+    assert on_legal_aid[0][0] == supporter.id
+
+
+def test_an_unsure_short_message_worded_as_a_follow_up_is_answered_from_her_item(content):
+    # "who knows about it" after the register: not understood, but plainly "who".
+    item = next(i for i in content.items.values() if i.answer("who") and not i.id.startswith(("meta/", "safety/")))
+    ranking = [("nlu_fallback", 0.35), ("meta_out_of_scope", 0.03)]
+    got = steps(content, intent="nlu_fallback", text="who knows about it", last_item=item.id, ranking=ranking)
+    assert got == [(item.id, "answer:who")]
+    # With nothing before it, no guess at an item.
+    alone = steps(content, intent="nlu_fallback", text="who knows about it", ranking=ranking)
+    assert alone[0][0] != item.id
+
+
 def test_the_same_words_with_nothing_to_follow_or_said_at_length_get_the_topic(content):
     ranking = [("rights_legal_aid", 0.87), ("followup_free", 0.10)]
     assert steps(content, intent="rights_legal_aid", text="do i get legal aid", ranking=ranking)[0][0] == "rights/legal-aid"
