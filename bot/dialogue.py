@@ -52,6 +52,8 @@ NOT_A_NO_INTENTS = {"keep_going", "dont_know", "dont_get_it", FALLBACK}
 #   as too close to the next one: it is answered, with the next ones as buttons.
 FEELING_PREFIX = "meta_feeling_"
 FEELING_MIN = 0.2
+# A feeling the classifier also heard beside a clear question: acknowledged first.
+FEELING_BESIDE = 0.15
 CONTEXT_TOP = 3
 CONTEXT_MIN = 0.1
 CLEAR_ENOUGH = 0.35
@@ -174,6 +176,17 @@ def _best_guess(content: Content, turn: Turn) -> str | None:
         return nearby
     if ordinary and ordinary[0][1] >= CLEAR_ENOUGH and _answerable(content, ordinary[0][0]):
         return ordinary[0][0]
+    return None
+
+
+def _feeling_beside(content: Content, turn: Turn, intent: str) -> str | None:
+    """A feeling said beside a question ("I messed up and used, will they stop my
+    contact?"): its acknowledgement, when the classifier also heard it (FEELING_BESIDE)."""
+    if intent.startswith(("meta_", "followup_", "nav_", "safety_")) or not _answerable(content, intent):
+        return None
+    for name, confidence in turn.ranking[:CONTEXT_TOP]:
+        if name.startswith(FEELING_PREFIX) and confidence >= FEELING_BESIDE and (item := _item_for(content, name)):
+            return item.id
     return None
 
 
@@ -402,6 +415,8 @@ def plan(content: Content, turn: Turn) -> Plan:
         else:  # noise: no words to go on
             steps.append(Step(ids.FALLBACK))
     else:
+        if feeling := _feeling_beside(content, turn, intent):
+            steps.append(Step(feeling))  # her feeling first, then what she asked
         steps += _answer_intent(content, intent, told, turn)
     # Only the items that exist: content may lag behind a planned id during an edit.
     steps = [s for s in steps if s.content_id in content.items]

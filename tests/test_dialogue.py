@@ -178,6 +178,18 @@ def test_an_unsure_short_message_worded_as_a_follow_up_is_answered_from_her_item
     assert alone[0][0] != item.id
 
 
+def test_a_feeling_said_beside_a_question_is_answered_first_then_the_question(content):
+    # "I messed up and used at the weekend, will they stop my contact?"
+    relapse, contact = content.by_intent("meta_feeling_relapse"), content.by_intent("stage_contact")
+    got = steps(content, intent=contact.intent, text="i messed up and used, will they stop my contact",
+                ranking=[(contact.intent, 0.7), (relapse.intent, 0.19)])
+    assert [s for s, _ in got][:2] == [relapse.id, contact.id]
+    assert relapse.then not in [s for s, _ in got]   # the help is what she asked about
+    plain = steps(content, intent=contact.intent, text="how does contact work",
+                  ranking=[(contact.intent, 0.97), (relapse.intent, 0.01)])
+    assert [s for s, _ in plain][0] == contact.id and relapse.id not in [s for s, _ in plain]
+
+
 def test_the_same_words_with_nothing_to_follow_or_said_at_length_get_the_topic(content):
     ranking = [("rights_legal_aid", 0.87), ("followup_free", 0.10)]
     assert steps(content, intent="rights_legal_aid", text="do i get legal aid", ranking=ranking)[0][0] == "rights/legal-aid"
