@@ -5,7 +5,8 @@
 #     requirements/constraints-py311.txt, so pip still checks every package's Python range;
 #  2. install rasa and rasa-sdk themselves with --no-deps --ignore-requires-python;
 #  3. install the project's extras (requirements/project.in, and no-deps.in without
-#     their dependencies), then freeze.
+#     their dependencies), then freeze;
+#  4. write the images' locks and every file's hash (scripts/lock_subsets.py).
 set -euo pipefail
 export PIP_NO_WARN_SCRIPT_LOCATION=1
 cd "$(dirname "$0")/.."
@@ -27,3 +28,6 @@ pip="$work/venv/bin/pip"
   "$pip" freeze --all --exclude-editable | grep -v -e '^pkg.resources' -e '^pip=='
 } > requirements/lock.txt
 echo "wrote requirements/lock.txt ($(grep -vc '^#' requirements/lock.txt) packages)"
+# The images' subsets (runtime.in, actions.in), and the sha256 of every file, read in the
+# venv that holds the whole tree.
+"$work/venv/bin/python" scripts/lock_subsets.py --hashes
