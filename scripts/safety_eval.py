@@ -41,8 +41,10 @@ FRESH_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("a", 
 # it was read for misses on 2026-12-06. J was written on 2026-12-06 before that day's
 # changes, run once then for the figures before them (not read), once after them (the
 # day's honest figure: no better, so the read sets' phrases did not carry), then read.
-# K was written after J was read, and run once for the closing figure.
-LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i", "j", "k")]
+# K was written after J was read; run after the phrase work and again after the first
+# varied training lines (figures only, not read). L was written after that, and run once,
+# after the second batch of varied training lines, for the closing figure.
+LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i", "j", "k", "l")]
 SETS = OLD_SETS + FRESH_SETS + LATER_SETS
 CLASS_OF = {"safety_crisis": "crisis", "safety_danger": "danger", "safety_domestic_abuse": "abuse",
             "safety_harm_thoughts": "harm-thoughts", "safety_get_checked": "get-checked",
