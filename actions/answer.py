@@ -1,7 +1,8 @@
-"""Answer what she said from content, in the context of the conversation so far.
+"""The actions that answer from content beside the in-process answer path.
 
-The choice of items is bot/dialogue.py (Rasa-free); this action only reads the
-tracker into a Turn, sends the plan, and records where she is in slots.
+Most answers never reach the action server: the Rasa server plans and sends them
+itself (bot/in_process.py). The actions here answer what needs a worked-out value or
+a safety reply's aftermath; they plan with the same code (bot/answering.py).
 """
 from __future__ import annotations
 
@@ -12,113 +13,42 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, fails_kindly, renderer, send, send_item
-from bot import dialogue, ids
+from actions.common import channel_of, conversation_of, fails_kindly, renderer, send, send_item
+from bot import answering, dialogue, ids
 from bot.dates import today_in_london
 from bot.deadlines import PROCEEDINGS, compute, values
-from bot.language import detect, languages
-from bot.nations import names_other_nation
-from bot.privacy.stored_events import content_id_of
-from bot.render import Button, Channel
+
+
+def _slot_events(slots: dict[str, Any]) -> list:
+    return [SlotSet(name, value) for name, value in slots.items()]
 
 
 def show(dispatcher: CollectingDispatcher, tracker: Tracker, content_id: str, part: str = "main",
-         extra_buttons: tuple[Button, ...] = ()) -> list:
+         extra_buttons: tuple[tuple[str, str], ...] = ()) -> list:
     """Send an item and return the slot events that record it."""
-    send(dispatcher, renderer().message(content_id, channel_of(tracker), part, extra_buttons=extra_buttons))
-    if content_id.startswith(("meta/", "safety/")):
-        return []  # a word about the conversation, not a topic she is reading about
-    events = [SlotSet("last_item", content_id)]
-    if content_id.startswith("stage/") and part == "main" and tracker.get_slot("stage") != content_id:
-        history = list(tracker.get_slot("stage_history") or [])
-        events += [SlotSet("stage", content_id), SlotSet("stage_history", (history + [content_id])[-20:])]
-    return events
-
-
-def _ranking(parse: dict) -> list[tuple[str, float]]:
-    return [(e.get("name") or "", float(e.get("confidence") or 0)) for e in parse.get("intent_ranking") or []]
-
-
-def _before_check_in(tracker: Tracker) -> list[tuple[str, float]]:
-    """What she asked in the message that got the safety check-in, if the bot's answers since
-    have all been the check-in (asked once, or asked again after an unclear reply)."""
-    answered_by_check_in = False  # the bot's answer to the user message being looked at
-    for event in reversed(tracker.events[:_last_user_index(tracker)]):
-        if event.get("event") == "bot":
-            answered_by_check_in = answered_by_check_in or content_id_of(event) == ids.CHECK_IN
-        elif event.get("event") == "user":
-            if not answered_by_check_in:
-                return []
-            parse = event.get("parse_data") or {}
-            if (parse.get("intent") or {}).get("name") == dialogue.CHECK_IN_INTENT:
-                return [(i, c) for i, c in _ranking(parse) if not i.startswith("safety_")]
-            answered_by_check_in = False  # an unclear reply, itself answered by the check-in
-    return []
-
-
-def _last_user_index(tracker: Tracker) -> int:
-    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
-    return users[-1] if users else 0
-
-
-def _answers_check_in(tracker: Tracker) -> bool:
-    """Whether the bot's last answer, before her message now, was the safety check-in (the
-    first time, or asked again). Read from the content ids the bot events carry: her own
-    words may not be kept."""
-    for event in reversed(tracker.events[:_last_user_index(tracker)]):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "bot" and content_id_of(event) == ids.CHECK_IN:
-            return True
-    return False
+    step = dialogue.Step(content_id, part, extra_buttons)
+    send(dispatcher, answering.message(renderer(), step, channel_of(tracker)))
+    return _slot_events(answering.recorded([step], tracker.get_slot))
 
 
 def turn_of(tracker: Tracker) -> dialogue.Turn:
-    content = renderer().content
-    parse = tracker.latest_message or {}
-    text = parse.get("text") or ""
-    intent = (parse.get("intent") or {}).get("name") or ""
-    return dialogue.Turn(
-        intent=intent,
-        ranking=_ranking(parse),
-        text=text,
-        topics=tuple(parse.get("topics") or ()),
-        last_item=tracker.get_slot("last_item"),
-        stage=tracker.get_slot("stage"),
-        told=frozenset(tracker.get_slot("told") or ()),
-        language=None if text.startswith("/") else detect(text, languages(content)),
-        other_nation=names_other_nation(text),
-        pending=_before_check_in(tracker),
-        after_check_in=_answers_check_in(tracker),
-        sms=channel_of(tracker) is Channel.SMS,
-    )
+    return answering.turn_of(renderer().content, conversation_of(tracker))
 
 
 def send_plan(dispatcher: CollectingDispatcher, tracker: Tracker, turn: dialogue.Turn) -> list:
-    content = renderer().content
-    planned = dialogue.plan(content, turn)
-    events: list = []
+    planned = answering.answer(renderer().content, turn, tracker.get_slot)
     for step in planned.steps:
-        extra = tuple(Button(title, payload) for title, payload in step.extra_buttons)
-        if step.content_id in (ids.KEEP_GOING, ids.THANKS):
-            extra = tuple(Button(t, p) for t, p in
-                          dialogue.keep_going_buttons(content, dialogue.current_item(content, turn)))
-        events += show(dispatcher, tracker, step.content_id, step.part, extra)
-    if planned.told != turn.told:
-        events.append(SlotSet("told", sorted(planned.told)))
-    return events
+        send(dispatcher, answering.message(renderer(), step, channel_of(tracker)))
+    return _slot_events(planned.slots)
 
 
-class ActionAnswer(Action):
+class ActionWeeksLeft(Action):
     def name(self) -> str:
-        return "action_answer"
+        return "action_weeks_left"
 
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        turn = turn_of(tracker)
-        if turn.intent == "weeks_left":
-            return weeks_left(dispatcher, tracker)
-        return send_plan(dispatcher, tracker, turn)
+        return weeks_left(dispatcher, tracker)
 
 
 def weeks_left(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
@@ -131,21 +61,6 @@ def weeks_left(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
                   facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]})
         return []
     return show(dispatcher, tracker, PROCEEDINGS)
-
-
-class ActionNavMore(Action):
-    """"Tell me more": the detail of the last item she was shown."""
-
-    def name(self) -> str:
-        return "action_nav_more"
-
-    @fails_kindly
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        content = renderer().content
-        last = tracker.get_slot("last_item")
-        if last in content.items and content.item(last).more:
-            return show(dispatcher, tracker, last, "more")
-        return show(dispatcher, tracker, ids.WHAT_CAN_YOU_DO)
 
 
 # Intents worth answering after a safety reply: questions about the process.

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import ids
+from bot.answering import Conversation, channel_for
 from bot.content import default_content
 from bot.render import Button, Channel, Message, Renderer
 
@@ -25,9 +26,15 @@ def renderer() -> Renderer:
 
 
 def channel_of(tracker: Tracker) -> Channel:
-    if tracker.get_latest_input_channel() == "sms":
-        return Channel.SMS  # texts stay short, in advocate mode too
-    return Channel.ADVOCATE if tracker.get_slot("advocate_mode") else Channel.WEB
+    return channel_for(tracker.get_latest_input_channel(), tracker.get_slot("advocate_mode"))
+
+
+def conversation_of(tracker: Tracker) -> Conversation:
+    """What the answer path (bot/answering.py) needs of an action's tracker."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    before_latest = tracker.events[:users[-1]] if users else []
+    return Conversation(tracker.latest_message or {}, tracker.get_slot, lambda: reversed(before_latest),
+                        channel_of(tracker))
 
 
 def send(dispatcher: CollectingDispatcher, message: Message) -> None:

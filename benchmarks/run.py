@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "cluster"), str(ROOT / "benchmarks")]
 
+from bot.rasa_files import NLG_ENDPOINT  # noqa: E402
 from load import Result, closed_loop, growth, long_conversation, open_loop  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
@@ -333,7 +334,7 @@ def main() -> int:
         results["starter_train_s"] = round(results["starter_train_s"])
         endpoints = tmp_path / "endpoints.yml"
         endpoints.write_text(
-            "action_endpoint:\n  url: http://127.0.0.1:45055/webhook\n"
+            "action_endpoint:\n  url: http://127.0.0.1:45055/webhook\n" + NLG_ENDPOINT +
             "tracker_store:\n  type: bot.channels.private_store.PrivateSQLTrackerStore\n"
             f"  dialect: sqlite\n  db: {tmp_path / 'tracker.db'}\n")
         results["bot"] = measure_bot(Bot("bot", ROOT, MODEL, ROOT / "credentials.yml", endpoints, PROJECT_SCRIPT,

@@ -26,7 +26,12 @@ STATIC_GROUPS = ("safety/",)
 # (The fallback is no longer one of them: unsure messages get the likeliest topics,
 # which the action works out; with the action server down, REST says meta/error.)
 STATIC_ITEMS: set[str] = set()
-# Items answered by their own action rather than action_answer.
+# What answers every other item: the Rasa server's own answer path (bot/in_process.py).
+ANSWER = "utter_answer"
+# What every endpoints file says so that `utter_answer` is rendered from content
+# (tests/test_in_process.py checks the repository's own; test servers append it).
+NLG_ENDPOINT = "nlg:\n  type: bot.in_process.ContentNLG\n"
+# Items answered by their own action rather than the answer path.
 OWN_ACTION = {ids.FORGET_ME: "action_forget_me", ids.ADVOCACY: "action_find_advocate",
               ids.TALK_TO_PERSON: "action_talk_to_person"}
 DEADLINE_FORM = "deadline_form"
@@ -61,7 +66,10 @@ def domain_part(content: Content) -> dict:
         "version": "3.1",
         "intents": [item.intent for item in asked] + ([CHECK_IN_INTENT] if ids.CHECK_IN in content.items else []),
         "responses": {
-            response_name(cid): _response(renderer, cid) for cid in sorted(content.items) if is_static(cid)
+            # What `utter_answer` says only if Rasa's own generator renders it (an endpoints
+            # file without bot.in_process.ContentNLG): the kind error, never nothing.
+            ANSWER: _response(renderer, ids.ERROR),
+            **{response_name(cid): _response(renderer, cid) for cid in sorted(content.items) if is_static(cid)},
         },
     }
 
@@ -71,7 +79,7 @@ def rules(content: Content) -> dict:
     for item in content.items.values():
         if not item.asked:  # `asked: false` in the item: no intent, no rule
             continue
-        action = response_name(item.id) if is_static(item.id) else OWN_ACTION.get(item.id, "action_answer")
+        action = response_name(item.id) if is_static(item.id) else OWN_ACTION.get(item.id, ANSWER)
         actions = [{"action": action}]
         if item.ask:  # a deadline worked out from a date: in her message, or asked for
             actions = [{"action": "action_deadline_start"}, {"action": DEADLINE_FORM},

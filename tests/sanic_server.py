@@ -32,7 +32,7 @@ class StandInAgent:
         tracker.update(UserUttered(message.text, {"name": "any", "confidence": 1.0}))
         answers = self.reply(message.text)
         for answer in answers:
-            tracker.update(ActionExecuted("action_answer"))
+            tracker.update(ActionExecuted("utter_answer"))
             tracker.update(BotUttered(answer["text"], {}, {"metadata": {"content_id": answer["content_id"]}}))
         tracker.update(ActionExecuted("action_listen"))
         await self.tracker_store.save(tracker)

@@ -4,11 +4,9 @@ from __future__ import annotations
 import yaml
 
 from actions.advocate import ActionAdvocateModeOff, ActionAdvocateModeOn
-from actions.answer import ActionAnswer
-from actions.navigation import ActionNavNext, ActionNavRightsHere
 from bot.render import Channel
 from tests.conftest import ROOT
-from tests.helpers import ids, make_tracker, run_action
+from tests.helpers import answer_turn, ids, make_tracker, run_action
 
 ON = {"advocate_mode": True}
 
@@ -59,8 +57,8 @@ def test_back_to_normal_switches_the_mode_off_and_offers_the_way_in(content):
 
 
 def test_in_advocate_mode_answers_carry_the_prompts_and_the_same_id(content, renderer):
-    normal, _ = run_action(ActionAnswer(), make_tracker("stage_icpc"))
-    advocate, slots = run_action(ActionAnswer(), make_tracker("stage_icpc", ON))
+    normal, _ = answer_turn(make_tracker("stage_icpc"))
+    advocate, slots = answer_turn(make_tracker("stage_icpc", ON))
     assert ids(normal) == ids(advocate) == ["stage/icpc", "meta/not-a-lawyer"]
     assert advocate[0]["text"] == renderer.message("stage/icpc", Channel.ADVOCATE).text
     assert content.labels["script_ask_her"] not in normal[0]["text"]
@@ -69,16 +67,16 @@ def test_in_advocate_mode_answers_carry_the_prompts_and_the_same_id(content, ren
 
 def test_navigation_in_advocate_mode_uses_the_advocate_rendering(content):
     following = content.item("stage/icpc").next[0]
-    messages, _ = run_action(ActionNavNext(), make_tracker("nav_next", {**ON, "stage": "stage/icpc"}))
+    messages, _ = answer_turn(make_tracker("nav_next", {**ON, "stage": "stage/icpc"}))
     assert ids(messages) == [following]
     item = content.item(following)
     assert all(q in messages[0]["text"] for q in item.ask_her)
-    rights, _ = run_action(ActionNavRightsHere(), make_tracker("nav_rights_here", {**ON, "stage": "stage/icpc"}))
+    rights, _ = answer_turn(make_tracker("nav_rights_here", {**ON, "stage": "stage/icpc"}))
     assert rights[0]["metadata"]["part"] == "rights"
 
 
 def test_text_messages_stay_short_in_advocate_mode(renderer):
-    messages, _ = run_action(ActionAnswer(), make_tracker("stage_icpc", ON, channel="sms"))
+    messages, _ = answer_turn(make_tracker("stage_icpc", ON, channel="sms"))
     assert messages[0]["text"] == renderer.message("stage/icpc", Channel.SMS).text
 
 

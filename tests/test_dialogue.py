@@ -225,15 +225,15 @@ def test_weeks_left_counts_from_today_on_the_date_she_gave(monkeypatch):
     import datetime as dt
 
     import actions.answer
-    from actions.answer import ActionAnswer
+    from actions.answer import ActionWeeksLeft
     from tests.helpers import ids, make_tracker, run_action
 
     monkeypatch.setattr(actions.answer, "today_in_london", lambda: dt.date(2026, 8, 3))
     tracker = make_tracker("weeks_left", {"last_item": "dates/proceedings-deadline", "deadline_start": "2026-03-03"})
-    messages, _ = run_action(ActionAnswer(), tracker)
+    messages, _ = run_action(ActionWeeksLeft(), tracker)
     assert ids(messages) == ["dates/proceedings-deadline"] and messages[0]["metadata"]["part"] == "result"
     assert "about 4 weeks away" in messages[0]["text"]  # 31 August 2026 is 28 days after 3 August
-    messages, _ = run_action(ActionAnswer(), make_tracker("weeks_left"))
+    messages, _ = run_action(ActionWeeksLeft(), make_tracker("weeks_left"))
     assert ids(messages) == ["dates/proceedings-deadline"] and messages[0]["metadata"]["part"] == "main"
 
 

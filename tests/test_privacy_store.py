@@ -72,7 +72,7 @@ async def conversation(store: TrackerStore, sender: str = "s1"):
     tracker.update(SessionStarted())
     tracker.update(ActionExecuted("action_listen"))
     tracker.update(user_turn())
-    tracker.update(ActionExecuted("action_answer"))
+    tracker.update(ActionExecuted("utter_answer"))
     tracker.update(bot_turn("stage/care-proceedings"))
     tracker.update(SlotSet("stage", "stage/care-proceedings"))
     tracker.update(SlotSet("stage_history", ["stage/care-proceedings"]))
@@ -129,7 +129,7 @@ def test_a_second_turn_adds_only_its_own_events(db, monkeypatch):
     async def second_turn():
         tracker = await store.retrieve("s1")
         tracker.update(user_turn("and what about legal aid, I'm Kerry"))
-        tracker.update(ActionExecuted("action_answer"))
+        tracker.update(ActionExecuted("utter_answer"))
         tracker.update(bot_turn("rights/legal-aid"))
         tracker.update(ActionExecuted("action_listen"))
         await store.save(tracker)
@@ -210,7 +210,7 @@ def test_a_save_serialises_only_the_events_it_adds_however_long_the_conversation
                 tracker = await store.retrieve("long")  # every turn starts from the store, as in Rasa
             tracker.update(ActionExecuted("action_listen"))
             tracker.update(user_turn(f"question {n}"))
-            tracker.update(ActionExecuted("action_answer"))
+            tracker.update(ActionExecuted("utter_answer"))
             tracker.update(bot_turn("stage/care-proceedings" if n % 2 else "rights/legal-aid"))
             tracker.update(SlotSet("last_item", "stage/care-proceedings"))
             serialised.clear()
@@ -241,7 +241,7 @@ def test_usage_counting_is_a_collaborator_handed_each_saves_new_events(db, monke
     async def second_turn():
         tracker = await store.retrieve("her")
         tracker.update(user_turn("and legal aid?"))
-        tracker.update(ActionExecuted("action_answer"))
+        tracker.update(ActionExecuted("utter_answer"))
         tracker.update(bot_turn("rights/legal-aid"))
         tracker.update(ActionExecuted("action_listen"))
         await store.save(tracker)

@@ -86,7 +86,7 @@ def a_tracker_in_turns(store, sender: str, turns: int):
                 tracker.update(SessionStarted())
                 tracker.update(ActionExecuted("action_listen"))
             tracker.update(user_turn(f"question {n}"))
-            tracker.update(ActionExecuted("action_answer"))
+            tracker.update(ActionExecuted("utter_answer"))
             tracker.update(bot_turn(f"stage/item-{n}"))
             tracker.update(SlotSet("last_item", f"stage/item-{n}"))
             tracker.update(ActionExecuted("action_listen"))

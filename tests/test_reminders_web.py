@@ -47,7 +47,7 @@ class StandInAgent:
         content_id = "meta/forget-me" if message.text == "delete my chat" else "meta/fallback"
         tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
         tracker.update(UserUttered(message.text, {"name": "any", "confidence": 1.0}))
-        tracker.update(ActionExecuted("action_answer"))
+        tracker.update(ActionExecuted("utter_answer"))
         tracker.update(BotUttered("...", {}, {"metadata": {"content_id": content_id}}))
         tracker.update(ActionExecuted("action_listen"))
         await self.tracker_store.save(tracker)

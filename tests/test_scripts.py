@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from actions.answer import ActionAnswer
 from bot.render import Channel
 from bot.scripts import ScriptBuilder, write_scripts
 from bot.scripts.__main__ import main as scripts_main
 from bot.scripts.build import CARD, CARD_RIGHTS, TEMPLATES
-from tests.helpers import ids, make_tracker, run_action
+from tests.helpers import answer_turn, ids, make_tracker, run_action
 
 
 class Page(HTMLParser):
@@ -132,10 +131,10 @@ def test_script_content_ids_are_the_ids_the_chat_sends(content, built):
     for stage_id in content.stage_order:
         item = content.item(stage_id)
         page = Page((built / f"{stem(stage_id)}.html").read_text())
-        chat, _ = run_action(ActionAnswer(), make_tracker(item.intent))
+        chat, _ = answer_turn(make_tracker(item.intent))
         assert page.ids[0] == ids(chat)[0] == stage_id
         assert {cid for cid, _ in page.parts} == {stage_id}
-        advocate_chat, _ = run_action(ActionAnswer(), make_tracker(item.intent, {"advocate_mode": True}))
+        advocate_chat, _ = answer_turn(make_tracker(item.intent, {"advocate_mode": True}))
         assert ids(advocate_chat)[0] == stage_id
 
 
@@ -179,7 +178,7 @@ def test_the_card_carries_the_chat_ids_of_its_rights(content, built):
     assert page.ids[0] == "rights/overview"
     for content_id, _ in page.parts:
         item = content.item(content_id)
-        chat, _ = run_action(ActionAnswer(), make_tracker(item.intent))
+        chat, _ = answer_turn(make_tracker(item.intent))
         assert ids(chat) == [content_id]
 
 

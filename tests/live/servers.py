@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
+from bot.rasa_files import NLG_ENDPOINT
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -64,7 +66,7 @@ class Servers:
     def start_rasa(self) -> None:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+            f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n{NLG_ENDPOINT}"
             f"tracker_store:\n  type: {self.tracker_store_type}\n  dialect: sqlite\n  db: {self.db}\n"
         )
         self.procs["rasa"] = subprocess.Popen(

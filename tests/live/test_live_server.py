@@ -82,8 +82,14 @@ def test_without_the_action_server_safety_still_answers_and_nothing_is_silent(se
     try:
         crisis = servers.say("no-actions", "i want to kill myself")
         assert content_ids(crisis)[0] == "safety/crisis"
+        # Plain answers come from the Rasa server itself (bot/in_process.py), with their
+        # follow-ups and navigation; only what needs the action server gets the kind error.
         ordinary = servers.say("no-actions", "what is a child protection conference")
-        assert content_ids(ordinary) == ["meta/error"]
+        assert content_ids(ordinary)[0] == "stage/icpc"
+        assert content_ids(servers.say("no-actions", "who goes to it")) == ["stage/icpc"]
+        assert content_ids(servers.say("no-actions", "/nav_next"))[0] == "stage/cp-plan"
+        assert content_ids(servers.say("no-actions", "/nav_back"))[0] == "stage/icpc"
+        assert content_ids(servers.say("no-actions", "/advocate_mode_on")) == ["meta/error"]
     finally:
         servers.start_actions()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.rasa_files import NLG_ENDPOINT
 from tests.live.servers import ROOT
 
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 15205, 15255, 18280
@@ -45,7 +46,7 @@ def _wait(url: str, seconds: float) -> float | None:
 @pytest.fixture()
 def make_run(tmp_path: Path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ACTIONS_PORT}/webhook"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ACTIONS_PORT}/webhook"\n{NLG_ENDPOINT}')
     env = {**os.environ, "RASA_PORT": str(RASA_PORT), "ACTIONS_PORT": str(ACTIONS_PORT), "WEB_PORT": str(WEB_PORT),
            "RASA_ENDPOINTS": str(endpoints), "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, start_new_session=True,

@@ -1,0 +1,75 @@
+"""The answer path inside the Rasa server (bot/in_process.py): the steps of a plan are
+sent one `utter_answer` at a time, then she is listened to, with her place recorded."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.slots import AnySlot
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import in_process
+from bot.rasa_files import NLG_ENDPOINT
+
+ROOT = Path(__file__).resolve().parent.parent
+SLOTS = list(yaml.safe_load((ROOT / "domain.yml").read_text())["slots"])
+DOMAIN = Domain.from_dict({
+    "actions": ["action_weeks_left"],
+    "responses": {"utter_answer": [{"text": "placeholder"}], "utter_safety_crisis": [{"text": "crisis words"}]},
+})
+
+
+def tracker_after(intent: str, text: str, answers_sent: int, *events) -> DialogueStateTracker:
+    slots = [AnySlot(name, mappings=[{"type": "custom"}], influence_conversation=False) for name in SLOTS]
+    return DialogueStateTracker.from_events(f"t-{intent}-{answers_sent}-{len(events)}", [
+        *events, ActionExecuted("action_listen"), UserUttered(text, {"name": intent, "confidence": 1.0}),
+        *[ActionExecuted("utter_answer") for _ in range(answers_sent)]], slots)
+
+
+def predicted(tracker: DialogueStateTracker):
+    policy = in_process.PlanSteps(in_process.PlanSteps.get_default_config(), None, Resource("plan"),
+                                  ExecutionContext(GraphSchema({}), "test"))
+    prediction = policy.predict_action_probabilities(tracker, DOMAIN)
+    best = max(prediction.probabilities)
+    action = DOMAIN.action_names_or_texts[prediction.probabilities.index(best)] if best else None
+    return action, {e.key: e.value for e in prediction.events if isinstance(e, SlotSet)}
+
+
+def test_a_first_stage_is_sent_with_the_not_a_lawyer_line_then_she_is_heard():
+    # Her first stage: the stage, then once per conversation the not-a-lawyer line.
+    assert predicted(tracker_after("stage_icpc", "what is a conference", 1)) == ("utter_answer", {})
+    action, slots = predicted(tracker_after("stage_icpc", "what is a conference", 2))
+    assert action == "action_listen"
+    assert slots["stage"] == "stage/icpc" and slots["last_item"] == "stage/icpc"
+    assert slots["stage_history"] == ["stage/icpc"] and "meta/not-a-lawyer" in slots["told"]
+
+
+def test_the_policy_leaves_turns_it_did_not_start_to_the_rules():
+    assert predicted(tracker_after("stage_icpc", "what is a conference", 0)) == (None, {})
+
+
+def test_while_a_form_asks_its_question_the_rules_go_back_to_it_with_her_place_kept():
+    asking = (ActiveLoop("deadline_form"),)
+    action, slots = predicted(tracker_after("rights_legal_aid", "is it free", 1, *asking))
+    assert action is None and slots["last_item"] == "rights/legal-aid"
+
+
+def test_the_nlg_renders_each_step_for_her_channel_and_leaves_other_responses_to_rasa():
+    nlg = in_process.ContentNLG(domain=DOMAIN)
+    first = asyncio.run(nlg.generate("utter_answer", tracker_after("stage_icpc", "conference?", 0), "rest"))
+    second = asyncio.run(nlg.generate("utter_answer", tracker_after("stage_icpc", "conference?", 1), "rest"))
+    assert (first["metadata"]["content_id"], second["metadata"]["content_id"]) == ("stage/icpc", "meta/not-a-lawyer")
+    assert "conference" in first["text"].lower() and first["buttons"]
+    crisis = asyncio.run(nlg.generate("utter_safety_crisis", tracker_after("safety_crisis", "x", 0), "rest"))
+    assert crisis["text"] == "crisis words"
+
+
+@pytest.mark.parametrize("name", ["endpoints.yml", "endpoints.cluster.yml"])
+def test_every_endpoints_file_renders_answers_from_content(name):
+    assert yaml.safe_load((ROOT / name).read_text())["nlg"] == yaml.safe_load(NLG_ENDPOINT)["nlg"]
