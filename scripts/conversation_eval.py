@@ -48,6 +48,9 @@ SETS = {
     # Written 2026-12-06 the same way before that day's changes; run once at the start for
     # the figures before them (not read), and once at the end for the closing figures.
     "J (final)": (ROOT / "tests" / "nlu" / "fresh_j.yml", ROOT / "tests" / "conversations" / "conversations_j.yml"),
+    # Written 2026-12-07 the same way (issues 15 and 16, the contract, content/items only),
+    # alongside new training lines it never saw; run for figures only, not read.
+    "K": (ROOT / "tests" / "nlu" / "fresh_k.yml", ROOT / "tests" / "conversations" / "conversations_k.yml"),
 }
 HARD_KINDS = ("situation", "feeling", "fragment", "third-person")
 # The issue's targets (15), and what --gate holds make test to: the figures reached,

@@ -43,8 +43,9 @@ FRESH_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("a", 
 # day's honest figure: no better, so the read sets' phrases did not carry), then read.
 # K was written after J was read; run after the phrase work and again after the first
 # varied training lines (figures only, not read). L was written after that, and run once,
-# after the second batch of varied training lines, for the closing figure.
-LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i", "j", "k", "l")]
+# after the second batch of varied training lines, for the closing figure. M was written
+# 2026-12-07, before the third batch, and run once before it (figures only, not read).
+LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i", "j", "k", "l", "m")]
 SETS = OLD_SETS + FRESH_SETS + LATER_SETS
 CLASS_OF = {"safety_crisis": "crisis", "safety_danger": "danger", "safety_domestic_abuse": "abuse",
             "safety_harm_thoughts": "harm-thoughts", "safety_get_checked": "get-checked",
