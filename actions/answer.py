@@ -43,24 +43,21 @@ def send_plan(dispatcher: CollectingDispatcher, tracker: Tracker, turn: dialogue
 
 
 class ActionWeeksLeft(Action):
+    """"How many weeks left": counted from today on the issue date she gave, if she gave
+    one in this conversation; otherwise what the 26 weeks are, with the way to work it out."""
+
     def name(self) -> str:
         return "action_weeks_left"
 
     @fails_kindly
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        return weeks_left(dispatcher, tracker)
-
-
-def weeks_left(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
-    """"How many weeks left": counted from today on the issue date she gave, if she gave
-    one in this conversation; otherwise what the 26 weeks are, with the way to work it out."""
-    start = tracker.get_slot("deadline_start")
-    if tracker.get_slot("last_item") == PROCEEDINGS and start:
-        deadline = compute(PROCEEDINGS, date.fromisoformat(start[:10]))
-        send_item(dispatcher, tracker, PROCEEDINGS, "result", values(deadline, today_in_london()),
-                  facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]})
-        return []
-    return show(dispatcher, tracker, PROCEEDINGS)
+        start = tracker.get_slot("deadline_start")
+        if tracker.get_slot("last_item") == PROCEEDINGS and start:
+            deadline = compute(PROCEEDINGS, date.fromisoformat(start[:10]))
+            send_item(dispatcher, tracker, PROCEEDINGS, "result", values(deadline, today_in_london()),
+                      facts={"start": deadline.start.isoformat()[:10], "due": deadline.due.isoformat()[:10]})
+            return []
+        return show(dispatcher, tracker, PROCEEDINGS)
 
 
 # Intents worth answering after a safety reply: questions about the process.
