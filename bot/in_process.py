@@ -22,9 +22,10 @@ from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActiveLoop, BotUttered, SlotSet,
+                                     UserUttered)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import answering, ids
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 UTTER_ANSWER = ANSWER
 # Above RulePolicy (6), so the rest of a plan's steps win over the rule's action_listen.
 PRIORITY = 7
+# A form's question (a date, "final or interim?") is asked again after the first answer
+# to something else; when she moves on a second time it is dropped, not asked after
+# every answer for the rest of the conversation. She can ask for the date again.
+MOVED_ON_TIMES_BEFORE_DROPPING = 2
 
 _renderer: Renderer | None = None
 _answers: "OrderedDict[tuple, answering.Answer]" = OrderedDict()
@@ -70,16 +75,32 @@ def conversation_of(tracker: DialogueStateTracker) -> answering.Conversation:
 
 def steps_sent(tracker: DialogueStateTracker) -> int:
     """How many of this turn's answer steps have been sent: the `utter_answer` actions
-    since her latest message, with nothing else between."""
-    sent = 0
+    since her latest message, with nothing else between (but the dropping of a form's
+    question after them, which this policy asked for)."""
+    sent, latest = 0, True
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             break
         if isinstance(event, ActionExecuted):
+            was_latest, latest = latest, False
+            if was_latest and event.action_name == ACTION_DEACTIVATE_LOOP_NAME:
+                continue
             if event.action_name != UTTER_ANSWER:
                 break
             sent += 1
     return sent
+
+
+def times_moved_on(tracker: DialogueStateTracker) -> int:
+    """How often she said something else while the active form waited for her answer
+    (Rasa rejects the form each time), since the form began."""
+    name, times = tracker.active_loop_name, 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ActiveLoop) and event.name == name:
+            break
+        if isinstance(event, ActionExecutionRejected) and event.action_name == name:
+            times += 1
+    return times
 
 
 def answer_for(tracker: DialogueStateTracker) -> answering.Answer:
@@ -118,7 +139,7 @@ class ContentNLG(TemplatedNaturalLanguageGenerator):
 class PlanSteps(Policy):
     """After the first `utter_answer` (a rule's), one more per step of the plan; then
     listen, with the slots that record them (or, when a form was asking a question,
-    those slots and whatever the rules do next)."""
+    the form again, or the second time she moved on, the question dropped)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -142,8 +163,10 @@ class PlanSteps(Policy):
             return self._prediction(confidence_scores_for(UTTER_ANSWER, 1.0, domain))
         recorded = [SlotSet(name, value) for name, value in planned.slots.items()]
         if tracker.active_loop_name:
-            # Back to the question a form was asking: the rules know how. `events` (not
-            # `optional_events`) are applied whichever policy's action wins.
-            return self._prediction(abstain, events=recorded)
+            # She was answered while a form waited: back to its question, or, the second
+            # time she moved on, drop it (then listen, below).
+            if times_moved_on(tracker) >= MOVED_ON_TIMES_BEFORE_DROPPING:
+                return self._prediction(confidence_scores_for(ACTION_DEACTIVATE_LOOP_NAME, 1.0, domain))
+            return self._prediction(confidence_scores_for(tracker.active_loop_name, 1.0, domain), events=recorded)
         # Done: listen. (The rules' own match ends after one `utter_answer`.)
         return self._prediction(confidence_scores_for(ACTION_LISTEN_NAME, 1.0, domain), events=recorded)

@@ -10,7 +10,7 @@ import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SLOTS = list(yaml.safe_load((ROOT / "domain.yml").read_text())["slots"])
 DOMAIN = Domain.from_dict({
     "actions": ["action_weeks_left"],
+    "forms": {"deadline_form": {"required_slots": []}},
     "responses": {"utter_answer": [{"text": "placeholder"}], "utter_safety_crisis": [{"text": "crisis words"}]},
 })
 
@@ -54,10 +55,39 @@ def test_the_policy_leaves_turns_it_did_not_start_to_the_rules():
     assert predicted(tracker_after("stage_icpc", "what is a conference", 0)) == (None, {})
 
 
-def test_while_a_form_asks_its_question_the_rules_go_back_to_it_with_her_place_kept():
-    asking = (ActiveLoop("deadline_form"),)
-    action, slots = predicted(tracker_after("rights_legal_aid", "is it free", 1, *asking))
-    assert action is None and slots["last_item"] == "rights/legal-aid"
+def moved_on(intent: str, text: str, answers_sent: int, times_before: int) -> DialogueStateTracker:
+    """A form asked its question, she said something else `times_before` times (each
+    answered, then the form asked again), and now once more: answered so far by
+    `answers_sent` steps."""
+    earlier = []
+    for n in range(times_before):
+        earlier += [ActionExecuted("action_listen"), UserUttered("something else", {"name": "rights_complain"}),
+                    ActionExecutionRejected("deadline_form"), ActionExecuted("utter_answer"),
+                    ActionExecuted("deadline_form")]
+    slots = [AnySlot(name, mappings=[{"type": "custom"}], influence_conversation=False) for name in SLOTS]
+    return DialogueStateTracker.from_events(f"m-{intent}-{answers_sent}-{times_before}", [
+        ActionExecuted("deadline_form"), ActiveLoop("deadline_form"), *earlier,
+        ActionExecuted("action_listen"), UserUttered(text, {"name": intent, "confidence": 1.0}),
+        ActionExecutionRejected("deadline_form"), *[ActionExecuted("utter_answer") for _ in range(answers_sent)]],
+        slots)
+
+
+def test_while_a_form_waits_her_other_question_is_answered_in_full_then_the_form_asks_again():
+    # A first stage is two steps (the stage, then the not-a-lawyer line): both are sent,
+    # then the form's question again, with her place kept for the next follow-up.
+    assert predicted(moved_on("stage_section_47", "what is a section 47", 1, 0))[0] == "utter_answer"
+    action, slots = predicted(moved_on("stage_section_47", "what is a section 47", 2, 0))
+    assert action == "deadline_form"
+    assert slots["last_item"] == "stage/section-47" and slots["stage"] == "stage/section-47"
+
+
+def test_the_second_time_she_moves_on_the_question_is_dropped_and_she_is_heard():
+    tracker = moved_on("rights_legal_aid", "is it free", 1, 1)
+    assert predicted(tracker) == ("action_deactivate_loop", {})
+    tracker.update(ActionExecuted("action_deactivate_loop"))
+    tracker.update(ActiveLoop(None))
+    action, slots = predicted(tracker)
+    assert action == "action_listen" and slots["last_item"] == "rights/legal-aid"
 
 
 def test_the_nlg_renders_each_step_for_her_channel_and_leaves_other_responses_to_rasa():

@@ -131,6 +131,18 @@ def test_a_deadline_without_the_date_asks_re_asks_kindly_and_answers(servers):
     assert format_date(compute(PROCEEDINGS, issued).due) in result[0]["text"]
 
 
+def test_a_question_she_moves_on_from_is_asked_again_once_then_dropped(servers):
+    sender = "dates-moved-on"
+    assert content_ids(servers.say(sender, "the judge made the order on 3/11/2026 how long do i have to appeal")) == [
+        "dates/appeal-interim-or-final"]
+    # Her new question is answered in full, and the bot asks its own question once more.
+    assert content_ids(servers.say(sender, "they want to do a section 47 on my kids")) == [
+        "stage/section-47", "meta/not-a-lawyer", "dates/appeal-interim-or-final"]
+    # She moves on again: the question is dropped, and her follow-up is about her stage.
+    rights = servers.say(sender, "what are my rights here")
+    assert content_ids(rights) == ["stage/section-47"] and rights[0]["part"] == "rights"
+
+
 def test_a_crisis_while_asked_for_a_date_gets_the_safety_reply_first(servers):
     sender = "dates-crisis"
     servers.say(sender, "how long do i have to appeal")
