@@ -13,7 +13,11 @@ with an error that says why.
    that decides what each new event looks like when stored, plus one after the rows
    are added. It counts the stored events with the private `_event_query`, as Rasa's
    own `_additional_events` does, so that a save adds exactly what Rasa's `retrieve`
-   did not load.
+   did not load. A tracker read from a snapshot (below) says how many events it was
+   read with, and a save adds the ones after those.
+   Reading: `rows_since_snapshot` is the query of Rasa's `retrieve` (the private
+   `_event_query`) cut at a row the project's store wrote, so a long conversation is
+   read from its latest snapshot of slots, not from its first event.
 3. The wrapper walk: Rasa wraps the configured store in `FailSafeTrackerStore` (and
    maybe `AwaitableTrackerStore`), holding it in `_tracker_store` and the in-memory
    fallback in `_fallback_tracker_store`. Deleting a conversation has to reach both.
@@ -125,16 +129,21 @@ def save_new_events(
     tracker,
     stored_form: Callable[[Any], dict],
     after_rows: Callable[[Any, Any, int, list, list[dict]], None] = lambda *_: None,
+    read_with: Optional[int] = None,
+    arrange: Callable[[Any, list, int], list] = lambda tracker, events, rows: events,
 ) -> list[dict]:
     """Rasa's `SQLTrackerStore.save` (3.6.21) without the event broker: write the events
-    this save adds, each as `stored_form(event)` makes it, then `after_rows(session,
-    tracker, stored_count, new_events, stored_dicts)` in the same transaction, then
-    commit. Only the new events are serialised. Returns the stored dicts."""
+    this save adds, as `arrange(tracker, new_events, rows in the session with them)`
+    lists them (it may add events the tracker never held) and each as
+    `stored_form(event)` makes it, then `after_rows(session, tracker, stored_count,
+    new_events, stored_dicts)` in the same transaction, then commit. The events this
+    save adds are those past the first `read_with` (a tracker read from a snapshot),
+    else past the stored count. Only they are serialised. Returns the stored dicts."""
     with store.session_scope() as session:
         stored_count = stored_event_count(store, session, tracker.sender_id)
-        events = new_events(tracker, stored_count)
+        events = new_events(tracker, stored_count if read_with is None else read_with)
         stored = []
-        for event in events:
+        for event in arrange(tracker, events, stored_count + len(events)):
             kept = stored_form(event)
             stored.append(kept)
             session.add(
@@ -150,6 +159,19 @@ def save_new_events(
         after_rows(session, tracker, stored_count, events, stored)
         session.commit()
     return stored
+
+
+def rows_since_snapshot(store, session, sender_id: str, slot: str, snapshots_back: int) -> list:
+    """The current session's rows as Rasa's `retrieve` loads them, from the row that
+    set `slot` `snapshots_back` times ago (counting the latest as 1); all of them when
+    it was set fewer times than that."""
+    query = store._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+    event = store.SQLEvent
+    marks = (query.filter(event.type_name == "slot", event.action_name == slot)
+             .order_by(None).order_by(event.id.desc()).limit(snapshots_back).with_entities(event.id).all())
+    if len(marks) < snapshots_back:
+        return query.all()
+    return query.filter(event.id >= marks[-1].id).all()
 
 
 def session_started_at(store, session, sender_id: str) -> Optional[float]:

@@ -36,6 +36,8 @@ RASA_SOURCES = {
     "SQLTrackerStore.save": (lambda: SQLTrackerStore.save, "57165e46eab3de08"),
     "SQLTrackerStore._additional_events": (lambda: SQLTrackerStore._additional_events, "d22f99eb863acb07"),
     "SQLTrackerStore._event_query": (lambda: SQLTrackerStore._event_query, "cd44f7901b860bfd"),
+    # PrivateSQLTrackerStore.retrieve is this, with the rows cut at a snapshot.
+    "SQLTrackerStore._retrieve": (lambda: SQLTrackerStore._retrieve, "c8adbf6f4b61ddd1"),
     "SQLTrackerStore.__init__": (lambda: SQLTrackerStore.__init__, "64e704d159dfa35b"),
     "SQLTrackerStore.session_scope": (lambda: SQLTrackerStore.session_scope, "6775e1ede3ec8d2d"),
     "RemoteAction.run": (lambda: RemoteAction.run, "ccabf6f1160d527a"),

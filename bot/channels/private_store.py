@@ -11,8 +11,13 @@ on the next turn. Only what is written changes: the tracker in memory keeps her
 words for the rest of the turn (Rasa reads the tracker from the store once at the
 start of a turn and saves it once at the end).
 
-A save serialises only the events it adds, so its cost does not grow with the
-conversation. The store does privacy only: usage counts are a collaborator
+A save serialises only the events it adds, and a read does not replay the whole
+conversation: every SNAPSHOT_EVERY stored events, a save also stores a snapshot (the
+slots and the open form, as `SlotSet` and `ActiveLoop` events that change nothing),
+and a read starts at the snapshot before the latest. So a turn costs the same at the
+hundredth turn as at the tenth, and the tracker still holds her last several turns;
+the bot keeps its state in slots, so nothing it needs is left behind (measured in
+docs/performance.md). The store does privacy only: usage counts are a collaborator
 (bot.privacy.usage.UsageCounter) handed the new events in the same transaction, and
 the retention purge is not started here (bot/privacy/purge_runs.py: `make purge`,
 the Kubernetes CronJob, or the one elected server, bot/channels/health.py).
@@ -20,11 +25,13 @@ the Kubernetes CronJob, or the one elected server, bot/channels/health.py).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from typing import Any, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import BotUttered, Event, SessionStarted
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_patches
@@ -33,6 +40,32 @@ from bot.privacy.stored_events import content_id_of, stored_event
 from bot.privacy.usage import UsageCounter
 
 logger = logging.getLogger(__name__)
+
+# The slot whose SlotSet begins a snapshot; its value is how many rows the session had.
+SNAPSHOT_SLOT = "snapshot_of_rows"
+SNAPSHOT_EVERY = 80  # stored events, about seven turns: a read loads 80 to 160 and a turn
+# How many events a tracker was read with, so its save adds only the ones after them.
+_READ_WITH = "_private_store_read_with"
+
+
+def snapshot(tracker: DialogueStateTracker, rows: int) -> list[Event]:
+    """The events that rebuild the tracker's slots and open form from nothing, when
+    SNAPSHOT_EVERY rows have been stored since the last snapshot (none otherwise)."""
+    if SNAPSHOT_SLOT not in tracker.slots or rows - int(tracker.get_slot(SNAPSHOT_SLOT) or 0) < SNAPSHOT_EVERY:
+        return []
+    slots = [SlotSet(slot.name, slot.value) for slot in tracker.slots.values()
+             if slot.name != SNAPSHOT_SLOT and slot.value != slot.initial_value]
+    form = [ActiveLoop(tracker.active_loop_name)] if tracker.active_loop_name else []
+    return [SlotSet(SNAPSHOT_SLOT, rows), *slots, *form]
+
+
+def with_snapshot(tracker: DialogueStateTracker, events: list[Event], rows: int) -> list[Event]:
+    """The events a save writes: the new ones, and when a snapshot is due and a turn
+    ends here, the snapshot just before its closing `action_listen`, so that a rewind
+    of her next message (the fallback's) stops at that listen and keeps it."""
+    if not (events and isinstance(events[-1], ActionExecuted) and events[-1].action_name == ACTION_LISTEN_NAME):
+        return events
+    return [*events[:-1], *snapshot(tracker, rows), events[-1]]
 
 
 def previous_item(tracker: DialogueStateTracker, new_count: int) -> Optional[str]:
@@ -64,8 +97,22 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """What of one new event is written (the only place an event is serialised)."""
         return stored_event(event.as_dict(), self.keep_user_text)
 
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The current session from the snapshot before the latest (all of it while
+        there are fewer than two): Rasa's `retrieve`, with the rows cut there."""
+        with self.session_scope() as session:
+            rows = rasa_patches.rows_since_snapshot(self, session, sender_id, SNAPSHOT_SLOT, snapshots_back=2)
+            events = [json.loads(row.data) for row in rows]
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        setattr(tracker, _READ_WITH, len(tracker.events))
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        rasa_patches.save_new_events(self, tracker, self.stored_form, self._count_usage)
+        rasa_patches.save_new_events(self, tracker, self.stored_form, self._count_usage,
+                                     read_with=getattr(tracker, _READ_WITH, None), arrange=with_snapshot)
+        setattr(tracker, _READ_WITH, len(tracker.events))
 
     def _count_usage(self, session, tracker: DialogueStateTracker, stored_count: int,
                      events: list, stored: list[dict]) -> None:
