@@ -19,7 +19,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import (AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore,
                                      SQLTrackerStore)
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet
+from rasa.shared.utils.common import all_subclasses
 
 import bot.channels  # noqa: F401  (installs the patches, as Rasa's start does)
 from bot import rasa_patches
@@ -44,6 +45,7 @@ RASA_SOURCES = {
     "RemoteAction._validate_action_result": (
         lambda: rasa_patches.replaced("RemoteAction._validate_action_result"), "f8cdb4be68123961"),
     "FailSafeTrackerStore.__init__": (lambda: FailSafeTrackerStore.__init__, "a1d5d95d2f96830b"),
+    "Event.resolve_by_type": (lambda: rasa_patches.replaced("Event.resolve_by_type"), "b5cf570fa7f286c7"),
     "AwaitableTrackerStore.__init__": (lambda: AwaitableTrackerStore.__init__, "8ab8149a9be22d8f"),
     "InMemoryTrackerStore.__init__": (lambda: InMemoryTrackerStore.__init__, "30eeae0cfd67c259"),
 }
@@ -76,6 +78,24 @@ def test_the_start_stops_with_that_error_on_another_rasa():
 def test_the_patch_is_what_rasa_calls():
     assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
     assert "self._validate_action_result(response)" in inspect.getsource(RemoteAction.run)
+    # Reading a stored event (Event.from_parameters) looks its class up through the patch.
+    assert Event.resolve_by_type is rasa_patches.resolve_event_type
+    assert "Event.resolve_by_type(event_name, default)" in inspect.getsource(Event.from_parameters)
+
+
+def test_event_types_looked_up_once_are_the_classes_rasas_walk_finds():
+    rasas = rasa_patches.replaced("Event.resolve_by_type")
+    names = sorted({cls.type_name for cls in all_subclasses(Event)})
+    assert len(names) > 20
+    for _ in range(2):  # the second time from what was remembered
+        assert [Event.resolve_by_type(name) for name in names] == [rasas(name) for name in names]
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", SlotSet) is SlotSet
+    # A stored tracker reads back event for event.
+    events = [ActionExecuted("action_listen"), SlotSet("stage", "stage/icpc"), SessionStarted(),
+              BotUttered("hello", {}, {"metadata": {"content_id": "stage/icpc"}})]
+    assert [Event.from_parameters(event.as_dict()) for event in events] == events
 
 
 # -- the save copy ------------------------------------------------------------------
