@@ -45,7 +45,9 @@ FRESH_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("a", 
 # varied training lines (figures only, not read). L was written after that, and run once,
 # after the second batch of varied training lines, for the closing figure. M was written
 # 2026-12-07, before the third batch, and run once before it (figures only, not read).
-LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i", "j", "k", "l", "m")]
+# K, L and M were then used, as totals only, to choose the safety check's two thresholds
+# (config.yml); N was written before that choice and run before and after it, figures only.
+LATER_SETS = [ROOT / "tests" / "safety" / f"fresh_{name}.yml" for name in ("d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n")]
 SETS = OLD_SETS + FRESH_SETS + LATER_SETS
 CLASS_OF = {"safety_crisis": "crisis", "safety_danger": "danger", "safety_domestic_abuse": "abuse",
             "safety_harm_thoughts": "harm-thoughts", "safety_get_checked": "get-checked",

@@ -30,8 +30,8 @@ def test_an_idiom_demotes_a_classifier_guess():
 def test_an_unsure_risk_guess_gets_the_check_in_not_the_danger_reply():
     # Below the sure threshold the classifier's guess must not reach the danger rule, but
     # an unsure risk is asked about directly (issue 14's middle tier).
-    assert decide("the judge is going to ruin our chances", ranking(("safety_danger", 0.37), ("stage_appeal", 0.3)),
-                  0.4) == ("safety_check_in", False)
+    assert decide("the judge is going to ruin our chances", ranking(("safety_danger", 0.5), ("stage_appeal", 0.3)),
+                  0.6) == ("safety_check_in", False)
 
 
 def test_a_faint_risk_guess_is_dropped():
@@ -110,7 +110,7 @@ def test_a_sign_in_one_sentence_counts_though_the_whole_message_is_a_question():
     text = "ive sorted who gets my things. what is a conference"
     assert decide(text, whole, 0.4) == (None, False)
     assert decide(text, whole, 0.4, alone) == ("safety_check_in", False)
-    unsure = [ranking(("safety_crisis", 0.2), ("safety_check_in", 0.2)), ranking(("stage_icpc", 0.95))]
-    assert decide(text, whole, 0.4, unsure) == ("safety_check_in", False)
+    unsure = [ranking(("safety_crisis", 0.25), ("safety_check_in", 0.25)), ranking(("stage_icpc", 0.95))]
+    assert decide(text, whole, 0.6, unsure) == ("safety_check_in", False)
     calm = [ranking(("stage_icpc", 0.9)), ranking(("rights_legal_aid", 0.9))]
     assert decide(text, whole, 0.4, calm) == (None, False)

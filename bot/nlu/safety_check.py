@@ -37,7 +37,7 @@ CHECK_IN = "safety_check_in"
 # check-in); not at risk -> normal routing. A risk intent of the classifier between
 # CHECK_IN_FROM and the sure threshold is "unsure".
 RISK_INTENTS = {"safety_crisis", "safety_danger", "safety_get_checked", "safety_harm_thoughts", CHECK_IN}
-CHECK_IN_FROM = 0.35
+CHECK_IN_FROM = 0.45  # 0.35 before 2026-12-07: one ordinary message in 13 got the check-in
 # A phrase's answer, and the more specific answers the classifier may refine it to when
 # it gives one at least REFINE_FROM: harm already done (an overdose "but I'm fine") needs
 # "get checked now"; her fear of hurting her baby needs the harm-thoughts answer; abuse
