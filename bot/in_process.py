@@ -1,13 +1,14 @@
 """Answers from the Rasa server itself, without a call to the action server.
 
-Rasa's rules decide when she is answered: their action is `utter_answer`
-(bot/rasa_files.py, data/rules/). What she is answered comes from bot/answering.py,
-the code the actions use too, run here in the Rasa server:
+A plain answer (bot/rasa_files.plain_answer) is started here; a few rules also answer
+with `utter_answer` (data/rules/: navigation, follow-ups). What she is answered comes
+from bot/answering.py, the code the actions use too, run here in the Rasa server:
 - `ContentNLG` renders each `utter_answer` as the next step of this turn's plan, from
   content, for her channel (Rasa calls it for every response; the static safety
   responses it leaves to Rasa's own generator);
-- `PlanSteps`, a policy, asks for `utter_answer` again until every step is sent, then
-  records where she is in slots, whatever Rasa does next.
+- `PlanSteps`, a policy, asks for the first `utter_answer` of a plain answer, and for
+  `utter_answer` again until every step of any answer is sent, then records where she
+  is in slots, whatever Rasa does next.
 So most turns skip an HTTP hop, and are answered while the action server restarts.
 Both are Rasa's public extension points (a custom NLG named in endpoints, a policy
 named in config.yml); nothing here reaches into Rasa's insides.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any, Iterator
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -30,7 +32,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import answering, ids
 from bot.content import default_content
-from bot.rasa_files import ANSWER
+from bot.rasa_files import ANSWER, plain_answer
 from bot.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,21 @@ def renderer() -> Renderer:
     if _renderer is None:
         _renderer = Renderer(default_content())
     return _renderer
+
+
+@lru_cache(maxsize=1)
+def plain_answer_intents() -> frozenset[str]:
+    return frozenset(item.intent for item in renderer().content.items.values() if plain_answer(item))
+
+
+def starts_plain_answer(tracker: DialogueStateTracker) -> bool:
+    """Her message, just heard, asks for a plain answer, and no form is waiting for her
+    reply (or the form has just turned this message down): the answer starts here."""
+    if tracker.latest_action_name != ACTION_LISTEN_NAME or not tracker.latest_message:
+        return False
+    if (tracker.latest_message.intent or {}).get("name") not in plain_answer_intents():
+        return False
+    return not tracker.active_loop_name or tracker.is_active_loop_rejected
 
 
 def _earlier(tracker: DialogueStateTracker) -> Iterator[dict]:
@@ -137,9 +154,10 @@ class ContentNLG(TemplatedNaturalLanguageGenerator):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class PlanSteps(Policy):
-    """After the first `utter_answer` (a rule's), one more per step of the plan; then
-    listen, with the slots that record them (or, when a form was asking a question,
-    the form again, or the second time she moved on, the question dropped)."""
+    """The first `utter_answer` of a plain answer (other answers' first is a rule's),
+    then one more per step of the plan; then listen, with the slots that record them
+    (or, when a form was asking a question, the form again, or the second time she
+    moved on, the question dropped)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -153,6 +171,8 @@ class PlanSteps(Policy):
         abstain = self._default_predictions(domain)
         sent = steps_sent(tracker)
         if not sent:
+            if starts_plain_answer(tracker):
+                return self._prediction(confidence_scores_for(UTTER_ANSWER, 1.0, domain))
             return self._prediction(abstain)
         try:
             planned = answer_for(tracker)

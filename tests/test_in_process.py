@@ -15,6 +15,7 @@ from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import in_process
+from bot import rasa_files
 from bot.rasa_files import NLG_ENDPOINT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +52,27 @@ def test_a_first_stage_is_sent_with_the_not_a_lawyer_line_then_she_is_heard():
     assert slots["stage_history"] == ["stage/icpc"] and "meta/not-a-lawyer" in slots["told"]
 
 
-def test_the_policy_leaves_turns_it_did_not_start_to_the_rules():
-    assert predicted(tracker_after("stage_icpc", "what is a conference", 0)) == (None, {})
+def test_a_plain_answer_is_started_by_the_policy_and_everything_else_left_to_the_rules():
+    assert predicted(tracker_after("stage_icpc", "what is a conference", 0)) == ("utter_answer", {})
+    # Safety replies, dates, navigation and the fallback have their own rules.
+    for intent in ("safety_crisis", "dates_appeal_deadline", "nav_next", "nlu_fallback"):
+        assert predicted(tracker_after(intent, "something", 0)) == (None, {}), intent
+
+
+def test_while_a_form_waits_the_form_hears_her_message_first():
+    # The form reads her answer first (a stage's words can answer "final or interim?");
+    # only once it has turned the message down does her other question get answered.
+    asking = ActiveLoop("deadline_form")
+    assert predicted(tracker_after("stage_icpc", "what is a conference", 0, asking)) == (None, {})
+    assert predicted(moved_on("stage_icpc", "what is a conference", 0, 0))[0] == "utter_answer"
+
+
+def test_no_plain_answer_has_a_rule_and_every_other_asked_item_has_one(content):
+    rules = {rule["steps"][0]["intent"] for rule in rasa_files.rules(content)["rules"]}
+    for item in content.items.values():
+        if item.asked:
+            assert (item.intent in rules) != rasa_files.plain_answer(item), item.id
+    assert "stage_icpc" not in rules and "safety_crisis" in rules and "dates_appeal_deadline" in rules
 
 
 def moved_on(intent: str, text: str, answers_sent: int, times_before: int) -> DialogueStateTracker:

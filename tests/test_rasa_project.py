@@ -27,12 +27,13 @@ def domain_intents() -> set[str]:
     return set(yaml.safe_load((ROOT / "domain.yml").read_text())["intents"])
 
 
-def test_every_asked_item_has_an_intent_and_a_rule(content):
+def test_every_asked_item_has_an_intent_and_a_rule_or_the_plain_answer_path(content):
     domain = rasa_files.domain_part(content)
     rules = rasa_files.rules(content)
     assert set(domain["intents"]) == asked_intents(content) | {rasa_files.CHECK_IN_INTENT}
     ruled = {rule["steps"][0]["intent"] for rule in rules["rules"]}
-    assert ruled == asked_intents(content) | {rasa_files.CHECK_IN_INTENT}
+    plain = {item.intent for item in content.items.values() if rasa_files.plain_answer(item)}
+    assert ruled | plain == asked_intents(content) | {rasa_files.CHECK_IN_INTENT} and not ruled & plain
 
 
 def test_every_intent_has_at_least_20_training_examples(content):
