@@ -38,3 +38,17 @@ def test_typed_words_and_unknown_payloads_are_ranked_by_the_model(classifier):
     assert intent["name"] == "rights_legal_aid" and len(ranking) == 2
     intent, ranking = parsed(classifier, "/no_such_button")
     assert len(ranking) == 2 and intent["confidence"] < 1.0
+
+
+def test_the_ranking_is_sklearns_own_probabilities_before_and_after_saving(tmp_path):
+    examples = {**EXAMPLES, "help_advocacy": ["can someone come with me", "i need an advocate", "who can help me"]}
+    texts = [t for ts in examples.values() for t in ts]
+    model = IntentModel.fit(texts, [i for i, ts in examples.items() for _ in ts])
+    for text in ("is a solicitor free", "what happens at the conference", "help", "", "🙂 <b>{{x}}</b>"):
+        expected = model.classifier.predict_proba(model._features([text]))[0]
+        ranked = dict(model.rank(text))
+        assert set(ranked) == set(model.classifier.classes_)
+        for intent, probability in zip(model.classifier.classes_, expected):
+            assert ranked[intent] == pytest.approx(probability, abs=1e-9)
+    model.save(tmp_path / "m.pkl")
+    assert IntentModel.load(tmp_path / "m.pkl").rank("is legal aid free") == model.rank("is legal aid free")
