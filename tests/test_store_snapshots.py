@@ -13,7 +13,8 @@ from rasa.shared.core.events import (ActionExecuted, ActiveLoop, SessionStarted,
                                      UserUtteranceReverted)
 
 import bot.channels  # noqa: F401  (installs the patches, as Rasa's start does)
-from bot.channels.private_store import SNAPSHOT_EVERY, SNAPSHOT_SLOT, PrivateSQLTrackerStore
+from bot import rasa_patches
+from bot.channels.private_store import SNAPSHOT_EVERY, SNAPSHOT_SLOT, PrivateSQLTrackerStore, session_started_at
 from tests.test_privacy_store import bot_turn
 
 DOMAIN = Domain.from_yaml(f"""
@@ -144,6 +145,22 @@ def test_every_event_is_stored_once_beside_the_snapshots(store, tmp_path, monkey
     after = [next(row for row in ours_rows[i + 1:] if row[0] not in ("slot", "active_loop")) for i in marks]
     assert after == [("action", "action_listen")] * len(marks)
     assert without == rasas_rows
+
+
+def test_when_her_session_began_is_known_without_asking_the_database(store):
+    # Usage is counted by the day a session began; once snapshots cut the SessionStarted
+    # event out of what is read, the snapshot says when it was.
+    starts = []
+
+    async def compare(tracker):
+        read = await store.retrieve("s")
+        with store.session_scope() as session:
+            starts.append((session_started_at(read), rasa_patches.session_started_at(store, session, "s")))
+
+    talk(store, "s", 40, after_save=compare)
+    assert all(ours == stored and stored is not None for ours, stored in starts)
+    read = asyncio.run(store.retrieve("s"))
+    assert not any(isinstance(event, SessionStarted) for event in read.events)  # the snapshot told it
 
 
 def test_a_new_session_starts_from_its_own_first_event(store):

@@ -41,22 +41,37 @@ from bot.privacy.usage import UsageCounter
 
 logger = logging.getLogger(__name__)
 
-# The slot whose SlotSet begins a snapshot; its value is how many rows the session had.
+# The slot whose SlotSet begins a snapshot; its value says how many rows the session
+# had then, and when the session began (so that a save need not ask the database).
 SNAPSHOT_SLOT = "snapshot_of_rows"
 SNAPSHOT_EVERY = 80  # stored events, about seven turns: a read loads 80 to 160 and a turn
 # How many events a tracker was read with, so its save adds only the ones after them.
 _READ_WITH = "_private_store_read_with"
 
 
+def _latest_snapshot(tracker: DialogueStateTracker) -> dict:
+    mark = tracker.get_slot(SNAPSHOT_SLOT) if SNAPSHOT_SLOT in tracker.slots else None
+    return mark if isinstance(mark, dict) else {}
+
+
+def session_started_at(tracker: DialogueStateTracker) -> Optional[float]:
+    """When her current session began, from the tracker in memory: its SessionStarted
+    event, or else the snapshot it was read from (None when neither is there)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            return event.timestamp
+    return _latest_snapshot(tracker).get("session_started")
+
+
 def snapshot(tracker: DialogueStateTracker, rows: int) -> list[Event]:
     """The events that rebuild the tracker's slots and open form from nothing, when
     SNAPSHOT_EVERY rows have been stored since the last snapshot (none otherwise)."""
-    if SNAPSHOT_SLOT not in tracker.slots or rows - int(tracker.get_slot(SNAPSHOT_SLOT) or 0) < SNAPSHOT_EVERY:
+    if SNAPSHOT_SLOT not in tracker.slots or rows - _latest_snapshot(tracker).get("rows", 0) < SNAPSHOT_EVERY:
         return []
     slots = [SlotSet(slot.name, slot.value) for slot in tracker.slots.values()
              if slot.name != SNAPSHOT_SLOT and slot.value != slot.initial_value]
     form = [ActiveLoop(tracker.active_loop_name)] if tracker.active_loop_name else []
-    return [SlotSet(SNAPSHOT_SLOT, rows), *slots, *form]
+    return [SlotSet(SNAPSHOT_SLOT, {"rows": rows, "session_started": session_started_at(tracker)}), *slots, *form]
 
 
 def with_snapshot(tracker: DialogueStateTracker, events: list[Event], rows: int) -> list[Event]:
@@ -120,7 +135,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             return
 
         def started() -> Optional[float]:
-            at = rasa_patches.session_started_at(self, session, tracker.sender_id)
+            at = session_started_at(tracker)
+            if at is None:
+                at = rasa_patches.session_started_at(self, session, tracker.sender_id)
             if at is None and tracker.events:
                 at = tracker.events[0].timestamp  # a conversation without sessions
             return at
