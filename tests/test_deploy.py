@@ -95,11 +95,7 @@ ENV_READ = re.compile(r"""(?:\bos\.environ\.get|\bos\.getenv|\benviron\.get|\ben
 LITERAL = re.compile(r"""^(["'])([A-Z][A-Z0-9_]+)\1$""")
 # Read by the code but not by anything deploy/k8s runs, each with its reason.
 NOT_DEPLOYED = {
-    "BOT_URL": "the chat-page server (bot/web/server.py) is not in deploy/k8s",
-    "RASA_PORT": "the chat-page server (bot/web/server.py) is not in deploy/k8s",
-    "WIDGET_EXIT_URL": "the chat-page server (bot/web/server.py) is not in deploy/k8s",
-    "WEB_INTERFACE": "the chat-page server (bot/web/server.py) is not in deploy/k8s",
-    "WEB_PORT": "the chat-page server (bot/web/server.py) is not in deploy/k8s",
+    "RASA_PORT": "the chat page reads it only when BOT_URL is unset; the cluster sets BOT_URL",
     "REMINDER_DB_URL": "optional: unset, reminders use the tracker database every pod shares",
 }
 # Reads whose name is not one setting: ${NAME} in an endpoints file (checked below).
@@ -185,7 +181,21 @@ def test_the_exceptions_are_still_read_and_still_not_given():
     read = settings_the_code_reads()
     assert set(NOT_DEPLOYED) <= set(read), "a setting no longer read: drop it from NOT_DEPLOYED"
     assert not set(NOT_DEPLOYED) & given_to_rasa(), "given after all: drop it from NOT_DEPLOYED"
-    assert not any(doc["metadata"]["name"].startswith("web") for _, doc in documents())
+
+
+def test_the_chat_page_is_served_on_the_bots_own_host():
+    # The Ingress sends the bot's paths to Rasa and the rest to the chat page, and the
+    # page talks to the bot at that same host: one origin, so Rasa needs no CORS.
+    find("Service", "web")
+    ingress = find("Ingress", "carebot")
+    [rule] = ingress["spec"]["rules"]
+    backends = {path["path"]: path["backend"]["service"]["name"] for path in rule["http"]["paths"]}
+    assert backends == {"/webhooks/": "rasa", "/": "web"}
+    data = find("ConfigMap", "carebot-config")["data"]
+    assert urlsplit(data["BOT_URL"]).hostname == rule["host"] and urlsplit(data["BOT_URL"]).scheme == "https"
+    web = find("Deployment", "web")["spec"]["template"]["spec"]["containers"][0]
+    assert web["command"] == ["python", "-m", "bot.web.server"] and data["WEB_INTERFACE"] == "0.0.0.0"
+    assert web["ports"][0]["containerPort"] == int(data["WEB_PORT"])
 
 
 def test_the_config_map_holds_no_setting_nothing_reads():
@@ -217,10 +227,11 @@ def between_markers(text: str) -> list[str]:
     return [line for line in lines[start:end + 1] if line]
 
 
-def test_the_front_door_routes_only_the_channels_and_sticks_by_sender():
+def test_the_front_door_routes_only_the_channels_to_rasa_and_sticks_by_sender():
     ingress = find("Ingress", "carebot")
-    paths = [p["path"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
-    assert paths == ["/webhooks/"]
+    to_rasa = [p["path"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]
+               if p["backend"]["service"]["name"] == "rasa"]
+    assert to_rasa == ["/webhooks/"]  # none of Rasa's other endpoints; "/" is the chat page
     annotations = ingress["metadata"]["annotations"]
     key = annotations["nginx.ingress.kubernetes.io/upstream-hash-by"]
     local = (ROOT / "scripts" / "cluster" / "nginx.conf.template").read_text()
